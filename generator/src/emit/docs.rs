@@ -1,0 +1,102 @@
+//! Turns spec prose into rustdoc that renders as written and never warns.
+//!
+//! Spec docs come from Tencent's pages: they hold HTML fragments, brackets, bare URLs and indented
+//! lines. Unescaped, rustdoc would read `[x]` as a link, `<li>` as an unclosed tag, an indented
+//! line as a Rust code block (compiled as a doctest) and warn on bare URLs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = ...]` attributes for spec prose, escaped so that it renders as written.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    markdown_attrs(&prose(text))
+}
+
+/// `#[doc = ...]` attributes for markdown the generator wrote itself (code spans, links),
+/// with any spec prose in it already passed through [`prose`].
+pub fn markdown_attrs(markdown: &str) -> TokenStream {
+    let lines = markdown.lines().map(|line| format!(" {line}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Inner `#![doc = ...]` attributes (module docs) for generator markdown.
+pub fn inner_markdown_attrs(markdown: &str) -> TokenStream {
+    let lines = markdown.lines().map(|line| format!(" {line}"));
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Spec prose as escaped markdown, lines joined with `\n`.
+pub fn prose(text: &str) -> String {
+    sanitize(text).join("\n")
+}
+
+/// Sanitized lines of `text`: trimmed, markdown-significant characters escaped, URLs wrapped.
+pub fn sanitize(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(|line| escape_line(line.trim())).collect();
+    // No leading or trailing blank lines, and at most one blank line in a row.
+    lines.dedup_by(|next, previous| next.is_empty() && previous.is_empty());
+    while lines.first().is_some_and(String::is_empty) {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(start) = find_url(rest) {
+            escape_text(&rest[..start], &mut out);
+            let url_len = rest[start..]
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ')' | '(' | '[' | ']' | '`') || !c.is_ascii())
+                .unwrap_or(rest.len() - start);
+            let url = rest[start..start + url_len].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[start + url.len()..];
+        } else {
+            escape_text(rest, &mut out);
+            break;
+        }
+    }
+    out
+}
+
+fn find_url(text: &str) -> Option<usize> {
+    [text.find("https://"), text.find("http://")].into_iter().flatten().min()
+}
+
+fn escape_text(text: &str, out: &mut String) {
+    for (index, c) in text.char_indices() {
+        match c {
+            '[' | ']' | '<' | '>' | '*' | '_' | '`' | '\\' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A line starting with `#`, `-`, `+`, `=` or a number and `.` would become a heading,
+            // list or rule; the text means it literally.
+            '#' | '-' | '+' | '=' if index == 0 && out.is_empty() => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_rustdoc_would_misread() {
+        assert_eq!(sanitize("  a [b] <li>c</li>\n\n\n    indented"), ["a \\[b\\] \\<li\\>c\\</li\\>", "", "indented"]);
+        assert_eq!(sanitize("see https://example.com/x_y. Done"), ["see <https://example.com/x_y>. Done"]);
+        assert_eq!(sanitize("- not a list"), ["\\- not a list"]);
+        assert!(sanitize("  \n").is_empty());
+    }
+}

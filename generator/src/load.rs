@@ -1,0 +1,295 @@
+//! Reads spec files into the spec model, reporting every structural problem (syntax, unknown keys,
+//! wrong types, missing keys) with its location rather than stopping at the first one.
+//!
+//! serde_yaml stops at the first error of a document, so the loader first reads the document as a
+//! `serde_yaml::Value` (syntax and duplicate keys) and then deserializes each entry of each
+//! collection on its own, so that one bad parameter does not hide the next.
+
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::location::{LocationIndex, NodePath, Position};
+use crate::spec::{ActionSpec, CommonErrorsSpec, FieldSpec, ServiceSpec, StructureSpec};
+
+/// Spec files larger than this are refused before parsing: real specs are well under 2 MiB.
+pub const MAX_SPEC_BYTES: usize = 16 * 1024 * 1024;
+
+/// A loaded spec and what is needed to place diagnostics in it.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// The file as the caller named it.
+    pub file: String,
+    /// The model.
+    pub spec: T,
+    /// Positions of the nodes, for diagnostics found later.
+    pub locations: LocationIndex,
+}
+
+/// Collects located diagnostics for one file.
+#[derive(Debug)]
+pub struct Reporter<'a> {
+    file: &'a str,
+    locations: &'a LocationIndex,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Reporter<'a> {
+    /// A reporter writing into `diagnostics`.
+    pub fn new(file: &'a str, locations: &'a LocationIndex, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Self { file, locations, diagnostics }
+    }
+
+    /// How many problems have been reported so far (in every file).
+    pub fn len(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    /// Whether nothing has been reported yet.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// Reports a problem with the key (the name) of the node at `path`.
+    pub fn at_key(&mut self, path: &[String], message: impl Into<String>, expected: impl Into<String>) {
+        let position = self.locations.key_position(path);
+        self.at(position, message, expected);
+    }
+
+    /// Reports a problem with the value of the node at `path`.
+    pub fn at_value(&mut self, path: &[String], message: impl Into<String>, expected: impl Into<String>) {
+        let position = self.locations.value_position(path);
+        self.at(position, message, expected);
+    }
+
+    fn at(&mut self, position: Position, message: impl Into<String>, expected: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            file: self.file.to_owned(),
+            position,
+            message: message.into(),
+            expected: expected.into(),
+        });
+    }
+
+    /// Deserializes `value` (found at `path`) into `T`, reporting the located error on failure.
+    fn deserialize<T: DeserializeOwned>(&mut self, value: Value, path: &[String]) -> Option<T> {
+        match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(parsed) => Some(parsed),
+            Err(error) => {
+                let mut error_path: NodePath = path.to_vec();
+                error_path.extend(error.path().iter().filter_map(segment_name));
+                let (message, expected) = split_serde_message(&error.inner().to_string());
+                // An unknown key is best shown at the key itself.
+                match unknown_key(&message) {
+                    Some(key) => {
+                        let mut key_path = error_path.clone();
+                        key_path.push(key);
+                        self.at_key(&key_path, message, expected);
+                    }
+                    None if message.starts_with("missing key") => self.at_key(&error_path, message, expected),
+                    None => self.at_value(&error_path, message, expected),
+                }
+                None
+            }
+        }
+    }
+
+    /// Splits a mapping into its entries, reporting keys that are not strings.
+    fn entries(&mut self, mapping: Mapping, path: &[String]) -> Vec<(String, Value)> {
+        let mut entries = Vec::with_capacity(mapping.len());
+        for (key, value) in mapping {
+            match key {
+                Value::String(name) => entries.push((name, value)),
+                other => self.at_value(path, format!("key {} is not a string", describe(&other)), "a name"),
+            }
+        }
+        entries
+    }
+
+    /// Takes the mapping at `key` out of `mapping`, reporting it when it is not a mapping.
+    fn take_mapping(&mut self, mapping: &mut Mapping, key: &str, path: &[String]) -> Option<Mapping> {
+        match mapping.remove(key)? {
+            Value::Mapping(inner) => Some(inner),
+            Value::Null => Some(Mapping::new()),
+            other => {
+                self.at_value(&child(path, key), format!("`{key}` is {}", describe(&other)), "a mapping of names to entries");
+                None
+            }
+        }
+    }
+
+    /// Deserializes every entry of the mapping at `key` on its own.
+    fn map_of<T: DeserializeOwned>(
+        &mut self,
+        mapping: &mut Mapping,
+        key: &str,
+        path: &[String],
+        mut read: impl FnMut(&mut Self, Value, &[String]) -> Option<T>,
+    ) -> indexmap::IndexMap<String, T> {
+        let mut out = indexmap::IndexMap::new();
+        let Some(inner) = self.take_mapping(mapping, key, path) else { return out };
+        let section = child(path, key);
+        for (name, value) in self.entries(inner, &section) {
+            let entry_path = child(&section, &name);
+            if let Some(parsed) = read(self, value, &entry_path) {
+                out.insert(name, parsed);
+            }
+        }
+        out
+    }
+}
+
+fn child(path: &[String], key: &str) -> NodePath {
+    let mut out = path.to_vec();
+    out.push(key.to_owned());
+    out
+}
+
+fn segment_name(segment: &serde_path_to_error::Segment) -> Option<String> {
+    use serde_path_to_error::Segment;
+    match segment {
+        Segment::Seq { index } => Some(index.to_string()),
+        Segment::Map { key } => Some(key.clone()),
+        Segment::Enum { variant } => Some(variant.clone()),
+        Segment::Unknown => None,
+    }
+}
+
+/// Turns serde's `what, expected X` into `(what, expected X)` with spec-friendly words.
+fn split_serde_message(message: &str) -> (String, String) {
+    let message = message.replace("unknown field", "unknown key").replace("missing field", "missing key");
+    if message.starts_with("data did not match any variant of untagged enum EnumValue") {
+        return ("invalid enum value".to_owned(), "an integer or a string".to_owned());
+    }
+    if let Some((what, expected)) = message.split_once(", expected ") {
+        let expected = expected.replace("unknown key", "");
+        return (what.to_owned(), format!("expected {expected}"));
+    }
+    if message.starts_with("missing key") {
+        return (message, "every entry needs it".to_owned());
+    }
+    (message, "see specs/README.md".to_owned())
+}
+
+/// The key named by an "unknown key `x`" message.
+fn unknown_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown key `")?;
+    Some(rest.split('`').next()?.to_owned())
+}
+
+/// A short description of a YAML value's kind, for messages.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "empty".to_owned(),
+        Value::Bool(flag) => format!("the boolean {flag}"),
+        Value::Number(number) => format!("the number {number}"),
+        Value::String(text) => format!("the string {text:?}"),
+        Value::Sequence(_) => "a list".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(tagged) => format!("a value tagged {}", tagged.tag),
+    }
+}
+
+/// Parses the document, reporting a syntax error (with serde_yaml's own location) when it has one.
+fn parse_document(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<(Mapping, LocationIndex)> {
+    let report = |diagnostics: &mut Vec<Diagnostic>, position: Position, message: String, expected: &str| {
+        diagnostics.push(Diagnostic { file: file.to_owned(), position, message, expected: expected.to_owned() });
+    };
+    if text.len() > MAX_SPEC_BYTES {
+        let message = format!("the file is {} bytes", text.len());
+        report(diagnostics, Position { line: 1, column: 1 }, message, &format!("at most {MAX_SPEC_BYTES} bytes"));
+        return None;
+    }
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(Value::Mapping(mapping)) => Some((mapping, LocationIndex::build(text))),
+        Ok(other) => {
+            let message = format!("the document is {}", describe(&other));
+            report(diagnostics, Position { line: 1, column: 1 }, message, "a mapping with `service` and `actions`");
+            None
+        }
+        Err(error) => {
+            let position = error
+                .location()
+                .map(|location| Position { line: location.line(), column: location.column() })
+                .unwrap_or(Position { line: 1, column: 1 });
+            let message = error.to_string();
+            // serde_yaml appends " at line L column C"; the location is already in front.
+            let message = match message.rsplit_once(" at line ") {
+                Some((what, _)) => what.to_owned(),
+                None => message,
+            };
+            report(diagnostics, position, format!("invalid YAML: {message}"), "well-formed YAML");
+            None
+        }
+    }
+}
+
+/// Loads a service spec. Returns `None` when anything in it could not be read; the problems are in
+/// `diagnostics`.
+pub fn load_service(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Loaded<ServiceSpec>> {
+    let (mut root, locations) = parse_document(file, text, diagnostics)?;
+    let before = diagnostics.len();
+    let spec = {
+        let mut reporter = Reporter::new(file, &locations, diagnostics);
+        let root_path: NodePath = Vec::new();
+        let had_actions = root.contains_key("actions");
+        let structures = reporter.map_of(&mut root, "structures", &root_path, read_structure);
+        let actions = reporter.map_of(&mut root, "actions", &root_path, read_action);
+        let errors = reporter.map_of(&mut root, "errors", &root_path, |r, v, p| r.deserialize(v, p));
+        let enums = reporter.map_of(&mut root, "enums", &root_path, |r, v, p| r.deserialize(v, p));
+        // What remains (service, unknown keys) goes through serde for its checks and messages;
+        // `actions` stays required.
+        if had_actions {
+            root.insert(Value::from("actions"), Value::Mapping(Mapping::new()));
+        }
+        let shell: Option<ServiceSpec> = reporter.deserialize(Value::Mapping(root), &root_path);
+        shell.map(|shell| ServiceSpec { errors, enums, structures, actions, ..shell })
+    };
+    (diagnostics.len() == before).then_some(Loaded { file: file.to_owned(), spec: spec?, locations })
+}
+
+/// Loads the common error codes file.
+pub fn load_common_errors(
+    file: &str,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Loaded<CommonErrorsSpec>> {
+    let (mut root, locations) = parse_document(file, text, diagnostics)?;
+    let before = diagnostics.len();
+    let spec = {
+        let mut reporter = Reporter::new(file, &locations, diagnostics);
+        let root_path: NodePath = Vec::new();
+        let errors = reporter.map_of(&mut root, "errors", &root_path, |r, v, p| r.deserialize(v, p));
+        root.insert(Value::from("errors"), Value::Mapping(Mapping::new()));
+        let shell: Option<CommonErrorsSpec> = reporter.deserialize(Value::Mapping(root), &root_path);
+        shell.map(|_| CommonErrorsSpec { errors })
+    };
+    (diagnostics.len() == before).then_some(Loaded { file: file.to_owned(), spec: spec?, locations })
+}
+
+fn read_fields(reporter: &mut Reporter<'_>, mapping: &mut Mapping, key: &str, path: &[String]) -> indexmap::IndexMap<String, FieldSpec> {
+    reporter.map_of(mapping, key, path, |r, v, p| r.deserialize(v, p))
+}
+
+fn read_structure(reporter: &mut Reporter<'_>, value: Value, path: &[String]) -> Option<StructureSpec> {
+    let Value::Mapping(mut mapping) = value else {
+        return reporter.deserialize(value, path);
+    };
+    let had_fields = mapping.contains_key("fields");
+    let fields = read_fields(reporter, &mut mapping, "fields", path);
+    if had_fields {
+        mapping.insert(Value::from("fields"), Value::Mapping(Mapping::new()));
+    }
+    let shell: StructureSpec = reporter.deserialize(Value::Mapping(mapping), path)?;
+    Some(StructureSpec { fields, ..shell })
+}
+
+fn read_action(reporter: &mut Reporter<'_>, value: Value, path: &[String]) -> Option<ActionSpec> {
+    let Value::Mapping(mut mapping) = value else {
+        return reporter.deserialize(value, path);
+    };
+    let request = read_fields(reporter, &mut mapping, "request", path);
+    let response = read_fields(reporter, &mut mapping, "response", path);
+    let shell: ActionSpec = reporter.deserialize(Value::Mapping(mapping), path)?;
+    Some(ActionSpec { request, response, ..shell })
+}

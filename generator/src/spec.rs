@@ -1,0 +1,212 @@
+//! The spec model: what a YAML file under `specs/` says, in the API's own words.
+//!
+//! Names here are wire names (`CertId`, `FailedOperation.NetworkError`); Rust names are derived
+//! later, by [`crate::names`]. The JSON Schema of this model (`specs/spec.schema.json`) is generated
+//! from these types, so the doc comments below are also what an editor shows while a person types.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One service version of Tencent Cloud API 3.0 (for example ssl 2019-12-05).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "tcgen service spec")]
+pub struct ServiceSpec {
+    /// The service itself: name, version, endpoints.
+    pub service: ServiceInfo,
+    /// The service's error codes, by code (`FailedOperation.CertificateNotFound`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub errors: IndexMap<String, ErrorSpec>,
+    /// Enumerations used by parameters and fields, by type name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub enums: IndexMap<String, EnumSpec>,
+    /// Data structures used by parameters and fields, by type name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub structures: IndexMap<String, StructureSpec>,
+    /// The actions of the service, by action name (`CertificateOrderSubmit`).
+    pub actions: IndexMap<String, ActionSpec>,
+}
+
+/// Who the service is and where it answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceInfo {
+    /// Short name, the first label of the endpoint and the signing scope (`ssl`).
+    pub name: String,
+    /// API version, `YYYY-MM-DD` (`2019-12-05`).
+    pub version: String,
+    /// Human title of the service.
+    pub title: String,
+    /// What the service does.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// Default endpoint host (international site), e.g. `ssl.intl.tencentcloudapi.com`.
+    pub endpoint: String,
+    /// Endpoint host of the mainland site, e.g. `ssl.tencentcloudapi.com`.
+    pub mainland_endpoint: String,
+    /// Rust module and cargo feature name; defaults to `name`. Set it when two versions of one
+    /// service are generated side by side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+}
+
+/// An error code and what it means.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    /// The message Tencent documents for this code.
+    pub message: String,
+    /// Whether a call that failed with this code may be sent again safely, by every action.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retryable: bool,
+}
+
+/// The common error codes every action may return (`specs/common/errors.yaml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "tcgen common error codes")]
+pub struct CommonErrorsSpec {
+    /// The common error codes, by code.
+    pub errors: IndexMap<String, ErrorSpec>,
+}
+
+/// The wire representation of an enumeration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EnumRepr {
+    /// Sent as a JSON integer.
+    Integer,
+    /// Sent as a JSON string.
+    String,
+}
+
+/// A closed list of values, with a Rust name and a doc for each. Values the spec does not list are
+/// kept as `Unknown(raw)` by the generated code, so a new value from the server is never an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnumSpec {
+    /// What the enumeration is.
+    pub doc: String,
+    /// `integer` or `string`.
+    #[serde(rename = "type")]
+    pub repr: EnumRepr,
+    /// The values, in order.
+    pub values: Vec<EnumValueSpec>,
+}
+
+/// One value of an enumeration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueSpec {
+    /// The wire value: an integer for `type: integer`, a string for `type: string`.
+    pub value: EnumValue,
+    /// The Rust variant name, UpperCamelCase (`UnderReview`).
+    pub name: String,
+    /// What the value means.
+    pub doc: String,
+}
+
+/// A wire value of an enumeration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnumValue {
+    /// An integer value (`type: integer`).
+    Integer(i64),
+    /// A string value (`type: string`).
+    String(String),
+}
+
+/// A data structure (a JSON object nested in a request or response).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StructureSpec {
+    /// What the structure is.
+    pub doc: String,
+    /// The members, by wire name, in order.
+    pub fields: IndexMap<String, FieldSpec>,
+}
+
+/// A request parameter, response field or structure member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The type: a primitive (`string`, `int64`, `uint64`, `bool`, `float`, `int_bool` (a
+    /// boolean sent as 0 or 1), `date`, `datetime`, `datetime_iso`), or the name of an enum or
+    /// structure of this spec.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// A JSON array of `type` rather than a single value.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub list: bool,
+    /// In requests: the caller must set it. Unset optional parameters are left out of the JSON.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// In responses: the server may send `null` or leave it out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
+    /// Tencent marks it disabled or deprecated; it is kept, and documented as such.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// What the value means.
+    pub doc: String,
+}
+
+/// Whether an action needs the `X-TC-Region` header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionUse {
+    /// The action ignores the region; it is sent only when the caller configured one.
+    #[default]
+    Optional,
+    /// The call fails before sending when no region is configured.
+    Required,
+}
+
+/// An action (one API call).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    /// Short title (`Submit a certificate order`).
+    pub title: String,
+    /// What the action does.
+    pub doc: String,
+    /// Documented limit of requests per second; the client paces calls to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<u32>,
+    /// Whether the action needs a region.
+    #[serde(default)]
+    pub region: RegionUse,
+    /// Tencent has deprecated the action.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Request parameters, by wire name, in order.
+    #[serde(default)]
+    pub request: IndexMap<String, FieldSpec>,
+    /// Response fields, by wire name, in order (`RequestId` is implied).
+    #[serde(default)]
+    pub response: IndexMap<String, FieldSpec>,
+    /// The error codes this action documents (service or common codes). When absent, the action
+    /// can return every code of the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<String>>,
+    /// Error codes after which this action may be sent again (besides the codes marked
+    /// `retryable` for the whole service or in the common codes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retryable: Vec<String>,
+    /// Documented examples: request parameters and the `Response` object the server sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<ExampleSpec>,
+}
+
+/// A documented example call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    /// What the example shows.
+    pub title: String,
+    /// The request body as JSON text.
+    pub request: String,
+    /// The response body as JSON text, `{"Response": {...}}`.
+    pub response: String,
+}

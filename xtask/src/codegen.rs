@@ -1,0 +1,235 @@
+//! `cargo xtask codegen [--check]`: brings the generated files in line with the specs, or (with
+//! `--check`) reports how they differ, writing nothing.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use tcgen::{GeneratedFile, SpecSource};
+
+/// The common error codes spec, relative to the workspace root.
+pub const COMMON_ERRORS_SPEC: &str = "specs/common/errors.yaml";
+/// The directory of service specs, relative to the workspace root.
+pub const SERVICES_DIR: &str = "specs/services";
+/// The command that fixes a stale tree.
+pub const FIX_COMMAND: &str = "cargo xtask codegen";
+
+/// What went wrong: the specs have problems, or the disk could not be read or written.
+#[derive(Debug)]
+pub enum CodegenError {
+    /// Problems in the specs; nothing was written.
+    Specs(tcgen::Diagnostics),
+    /// An I/O failure, with the path it concerns.
+    Io { path: PathBuf, error: io::Error },
+}
+
+impl std::fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Specs(diagnostics) => write!(f, "{diagnostics}; nothing was written"),
+            Self::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> CodegenError + '_ {
+    move |error| CodegenError::Io { path: path.to_owned(), error }
+}
+
+/// How the generated tree compares with what the specs produce.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Files whose contents already match.
+    pub unchanged: Vec<String>,
+    /// Files that exist with other contents: (path, unified diff from disk to expected).
+    pub stale: Vec<(String, String)>,
+    /// Files the specs produce that do not exist.
+    pub missing: Vec<String>,
+    /// Generated files (with the header) that no spec produces any more.
+    pub extra: Vec<String>,
+}
+
+impl Comparison {
+    /// Whether the tree is up to date.
+    pub fn is_fresh(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+
+    /// The report of `--check`: a diff per stale file, the missing and extra files, and the fix.
+    pub fn check_report(&self) -> String {
+        let mut out = String::new();
+        for (_, diff) in &self.stale {
+            out.push_str(diff);
+        }
+        for path in &self.missing {
+            let _ = writeln!(out, "missing: {path}");
+        }
+        for path in &self.extra {
+            let _ = writeln!(out, "extra (no spec produces it): {path}");
+        }
+        if self.is_fresh() {
+            let _ = writeln!(out, "generated code is up to date ({} files)", self.unchanged.len());
+        } else {
+            let _ = writeln!(
+                out,
+                "generated code is stale: {} changed, {} missing, {} extra; run `{FIX_COMMAND}` to update it",
+                self.stale.len(),
+                self.missing.len(),
+                self.extra.len()
+            );
+        }
+        out
+    }
+}
+
+/// Reads the specs under `root` and generates every file, or returns every problem.
+pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
+    let common = read_source(root, COMMON_ERRORS_SPEC)?;
+    let services_dir = root.join(SERVICES_DIR);
+    let mut names: Vec<String> = fs::read_dir(&services_dir)
+        .map_err(io_error(&services_dir))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    let services = names
+        .iter()
+        .map(|name| read_source(root, &format!("{SERVICES_DIR}/{name}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    tcgen::generate(&common, &services).map_err(CodegenError::Specs)
+}
+
+fn read_source(root: &Path, relative: &str) -> Result<SpecSource, CodegenError> {
+    let path = root.join(relative);
+    let text = fs::read_to_string(&path).map_err(io_error(&path))?;
+    Ok(SpecSource { path: relative.to_owned(), text })
+}
+
+/// The generated files that exist under `root` now: every file of the generated crate's source
+/// and manifest, and the schemas, that starts with the `@generated` header.
+fn existing_generated(root: &Path) -> Result<Vec<String>, CodegenError> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.join("generated/src"), root.join("specs")];
+    while let Some(dir) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(CodegenError::Io { path: dir, error }),
+        };
+        for entry in entries {
+            let path = entry.map_err(io_error(&dir))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if is_generated(&path) {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    if is_generated(&root.join("generated/Cargo.toml")) {
+        found.push("generated/Cargo.toml".to_owned());
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Whether a file carries the header (in its first 300 bytes) and so belongs to codegen.
+fn is_generated(path: &Path) -> bool {
+    fs::read(path).is_ok_and(|bytes| {
+        let head = &bytes[..bytes.len().min(300)];
+        String::from_utf8_lossy(head).contains(tcgen::emit::HEADER_TEXT)
+    })
+}
+
+/// Compares the files with the tree under `root`.
+pub fn compare(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, CodegenError> {
+    let mut comparison = Comparison::default();
+    for file in files {
+        let path = root.join(&file.path);
+        match fs::read_to_string(&path) {
+            Ok(current) if current == file.contents => comparison.unchanged.push(file.path.clone()),
+            Ok(current) => {
+                let diff = similar::TextDiff::from_lines(&current, &file.contents)
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", file.path), &format!("b/{}", file.path))
+                    .to_string();
+                comparison.stale.push((file.path.clone(), diff));
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => comparison.missing.push(file.path.clone()),
+            Err(error) => return Err(CodegenError::Io { path, error }),
+        }
+    }
+    comparison.extra = existing_generated(root)?
+        .into_iter()
+        .filter(|path| !files.iter().any(|file| &file.path == path))
+        .collect();
+    Ok(comparison)
+}
+
+/// Writes what differs (each file atomically: a temporary file, then a rename) and removes the
+/// extra files. Returns the comparison it acted on.
+pub fn apply(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, CodegenError> {
+    let comparison = compare(root, files)?;
+    let to_write = comparison.stale.iter().map(|(path, _)| path).chain(&comparison.missing);
+    for relative in to_write {
+        let Some(file) = files.iter().find(|file| &file.path == relative) else { continue };
+        write_atomically(&root.join(&file.path), file.contents.as_bytes())?;
+    }
+    for relative in &comparison.extra {
+        let path = root.join(relative);
+        fs::remove_file(&path).map_err(io_error(&path))?;
+        remove_empty_parents(root, &path);
+    }
+    Ok(comparison)
+}
+
+/// Writes `contents` next to `path` and renames it into place, so a reader (or an interrupted
+/// run) sees the old file or the new one, never half of one.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), CodegenError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_error(dir))?;
+    let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{file_name}.tcgen-{}.tmp", std::process::id()));
+    fs::write(&temporary, contents).map_err(io_error(&temporary))?;
+    fs::rename(&temporary, path).map_err(|error| {
+        let _ = fs::remove_file(&temporary);
+        CodegenError::Io { path: path.to_owned(), error }
+    })
+}
+
+fn remove_empty_parents(root: &Path, path: &Path) {
+    let mut dir = path.parent();
+    while let Some(current) = dir {
+        if current == root || fs::remove_dir(current).is_err() {
+            break;
+        }
+        dir = current.parent();
+    }
+}
+
+/// The summary `cargo xtask codegen` prints: what it wrote, kept and removed.
+pub fn apply_report(comparison: &Comparison) -> String {
+    let mut out = String::new();
+    for (path, _) in &comparison.stale {
+        let _ = writeln!(out, "wrote   {path}");
+    }
+    for path in &comparison.missing {
+        let _ = writeln!(out, "created {path}");
+    }
+    for path in &comparison.extra {
+        let _ = writeln!(out, "removed {path}");
+    }
+    let _ = writeln!(
+        out,
+        "codegen: {} written, {} kept, {} removed",
+        comparison.stale.len() + comparison.missing.len(),
+        comparison.unchanged.len(),
+        comparison.extra.len()
+    );
+    out
+}
