@@ -10,7 +10,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::location::{LocationIndex, NodePath, Position};
-use crate::spec::{ActionSpec, CommonErrorsSpec, FieldSpec, ServiceSpec, StructureSpec};
+use crate::spec::{ActionSpec, CommonErrorsSpec, FieldSpec, ServiceInfo, ServiceSpec, StructureSpec};
 
 /// Spec files larger than this are refused before parsing: real specs are well under 2 MiB.
 pub const MAX_SPEC_BYTES: usize = 16 * 1024 * 1024;
@@ -24,6 +24,9 @@ pub struct Loaded<T> {
     pub spec: T,
     /// Positions of the nodes, for diagnostics found later.
     pub locations: LocationIndex,
+    /// Names of entries that could not be read and were left out (`service` when the service
+    /// section itself could not be read); their problems are reported already.
+    pub broken: std::collections::BTreeSet<String>,
 }
 
 /// Collects located diagnostics for one file.
@@ -224,28 +227,56 @@ fn parse_document(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> 
     }
 }
 
-/// Loads a service spec. Returns `None` when anything in it could not be read; the problems are in
-/// `diagnostics`.
+/// The top-level keys of a service spec.
+const SERVICE_KEYS: &[&str] = &["service", "errors", "enums", "structures", "actions"];
+
+/// Loads a service spec. Entries that cannot be read are reported and left out, and the rest is
+/// returned so that validation can report its own problems in the same run; `broken` names what
+/// was left out, so that validation does not report it again as missing.
 pub fn load_service(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Loaded<ServiceSpec>> {
     let (mut root, locations) = parse_document(file, text, diagnostics)?;
-    let before = diagnostics.len();
+    let mut broken = std::collections::BTreeSet::new();
     let spec = {
         let mut reporter = Reporter::new(file, &locations, diagnostics);
         let root_path: NodePath = Vec::new();
-        let had_actions = root.contains_key("actions");
-        let structures = reporter.map_of(&mut root, "structures", &root_path, read_structure);
-        let actions = reporter.map_of(&mut root, "actions", &root_path, read_action);
-        let errors = reporter.map_of(&mut root, "errors", &root_path, |r, v, p| r.deserialize(v, p));
-        let enums = reporter.map_of(&mut root, "enums", &root_path, |r, v, p| r.deserialize(v, p));
-        // What remains (service, unknown keys) goes through serde for its checks and messages;
-        // `actions` stays required.
-        if had_actions {
-            root.insert(Value::from("actions"), Value::Mapping(Mapping::new()));
+        let service_path = child(&root_path, "service");
+        let service = match root.remove("service") {
+            Some(value) => reporter.deserialize(value, &service_path),
+            None => {
+                reporter.at_key(&root_path, "missing key `service`", "a `service` section with name, version, title and endpoints");
+                None
+            }
+        };
+        if !root.contains_key("actions") {
+            reporter.at_key(&root_path, "missing key `actions`", "an `actions` section with at least one action");
         }
-        let shell: Option<ServiceSpec> = reporter.deserialize(Value::Mapping(root), &root_path);
-        shell.map(|shell| ServiceSpec { errors, enums, structures, actions, ..shell })
+        let structure_names = entry_names(&root, "structures");
+        let enum_names = entry_names(&root, "enums");
+        let structures = reporter.map_of(&mut root, "structures", &root_path, read_structure);
+        let enums = reporter.map_of(&mut root, "enums", &root_path, |r, v, p| r.deserialize(v, p));
+        let errors = reporter.map_of(&mut root, "errors", &root_path, |r, v, p| r.deserialize(v, p));
+        let actions = reporter.map_of(&mut root, "actions", &root_path, read_action);
+        broken.extend(structure_names.into_iter().filter(|name| !structures.contains_key(name)));
+        broken.extend(enum_names.into_iter().filter(|name| !enums.contains_key(name)));
+        for (key, _) in reporter.entries(root, &root_path) {
+            let expected = format!("one of {}", SERVICE_KEYS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "));
+            reporter.at_key(&child(&root_path, &key), format!("unknown key `{key}`"), expected);
+        }
+        let service = service.unwrap_or_else(|| {
+            broken.insert("service".to_owned());
+            ServiceInfo::default()
+        });
+        ServiceSpec { service, errors, enums, structures, actions }
     };
-    (diagnostics.len() == before).then_some(Loaded { file: file.to_owned(), spec: spec?, locations })
+    Some(Loaded { file: file.to_owned(), spec, locations, broken })
+}
+
+/// The names of the entries of the section `key`, before any is read.
+fn entry_names(root: &Mapping, key: &str) -> Vec<String> {
+    match root.get(key) {
+        Some(Value::Mapping(mapping)) => mapping.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Loads the common error codes file.
@@ -264,7 +295,8 @@ pub fn load_common_errors(
         let shell: Option<CommonErrorsSpec> = reporter.deserialize(Value::Mapping(root), &root_path);
         shell.map(|_| CommonErrorsSpec { errors })
     };
-    (diagnostics.len() == before).then_some(Loaded { file: file.to_owned(), spec: spec?, locations })
+    let broken = std::collections::BTreeSet::new();
+    (diagnostics.len() == before).then_some(Loaded { file: file.to_owned(), spec: spec?, locations, broken })
 }
 
 fn read_fields(reporter: &mut Reporter<'_>, mapping: &mut Mapping, key: &str, path: &[String]) -> indexmap::IndexMap<String, FieldSpec> {

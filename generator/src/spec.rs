@@ -29,7 +29,7 @@ pub struct ServiceSpec {
 }
 
 /// Who the service is and where it answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceInfo {
     /// Short name, the first label of the endpoint and the signing scope (`ssl`).
@@ -194,9 +194,42 @@ pub struct ActionSpec {
     /// `retryable` for the whole service or in the common codes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retryable: Vec<String>,
+    /// How to walk every page of a list action. The importer infers it from the names
+    /// `Offset`/`Limit`/`TotalCount`; set it by hand for other names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paginate: Option<PaginateSpec>,
     /// Documented examples: request parameters and the `Response` object the server sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<ExampleSpec>,
+}
+
+/// The members that make an action paginated by offset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaginateSpec {
+    /// The response list whose elements are the items (`Certificates`).
+    pub items: String,
+    /// The request parameter holding the offset of the first item.
+    #[serde(default = "default_offset")]
+    pub offset: String,
+    /// The request parameter holding the page size.
+    #[serde(default = "default_limit")]
+    pub limit: String,
+    /// The response field holding the total number of items.
+    #[serde(default = "default_total")]
+    pub total: String,
+}
+
+fn default_offset() -> String {
+    "Offset".to_owned()
+}
+
+fn default_limit() -> String {
+    "Limit".to_owned()
+}
+
+fn default_total() -> String {
+    "TotalCount".to_owned()
 }
 
 /// A documented example call.

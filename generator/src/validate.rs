@@ -79,7 +79,14 @@ pub fn validate_service(
 ) -> Option<ir::Service> {
     let before = diagnostics.len();
     let mut reporter = Reporter::new(&loaded.file, &loaded.locations, diagnostics);
-    let service = Validator { reporter: &mut reporter, spec: &loaded.spec, common, structure_fields: HashMap::new() }.run();
+    let service = Validator {
+        reporter: &mut reporter,
+        spec: &loaded.spec,
+        common,
+        broken: &loaded.broken,
+        structure_fields: HashMap::new(),
+    }
+    .run();
     (diagnostics.len() == before).then_some(service)
 }
 
@@ -87,6 +94,8 @@ struct Validator<'r, 'a> {
     reporter: &'r mut Reporter<'a>,
     spec: &'r ServiceSpec,
     common: &'r [ir::ErrorCode],
+    /// Entries the loader could not read; references to them are not reported again.
+    broken: &'r std::collections::BTreeSet<String>,
     /// The checked members of each structure, for checking examples.
     structure_fields: HashMap<String, Vec<ir::Field>>,
 }
@@ -102,7 +111,9 @@ enum FieldUse {
 impl Validator<'_, '_> {
     fn run(mut self) -> ir::Service {
         let info = &self.spec.service;
-        self.check_service_info();
+        if !self.broken.contains("service") {
+            self.check_service_info();
+        }
         let module = info.module.clone().unwrap_or_else(|| info.name.clone());
 
         let common_variants: HashMap<String, String> =
@@ -287,6 +298,9 @@ impl Validator<'_, '_> {
         if self.spec.structures.contains_key(ty) {
             return Some(TypeRef::Structure(ty.to_owned()));
         }
+        if self.broken.contains(ty) {
+            return None;
+        }
         let candidates = Scalar::SPEC_NAMES
             .split(", ")
             .chain(self.spec.enums.keys().map(String::as_str))
@@ -382,8 +396,11 @@ impl Validator<'_, '_> {
         if spec.rate_limit == Some(0) {
             self.reporter.at_value(&child(&path, "rate_limit"), "rate limit 0", "a positive number of requests per second, or no `rate_limit`");
         }
+        let problems_before = self.reporter.len();
         let request = self.check_fields(&spec.request, &child(&path, "request"), FieldUse::Request);
         let response = self.check_fields(&spec.response, &child(&path, "response"), FieldUse::Response);
+        // Examples are checked against the fields; with a field in error that would only repeat it.
+        let fields_are_sound = self.reporter.len() == problems_before;
         let errors = match &spec.errors {
             None => ActionErrors::Service,
             Some(listed) => ActionErrors::Own(self.check_action_errors(name, listed, service_codes)),
@@ -415,12 +432,15 @@ impl Validator<'_, '_> {
                 code.retryable |= spec.retryable.contains(&code.code);
             }
         }
-        action.examples = spec
-            .examples
-            .iter()
-            .enumerate()
-            .filter_map(|(index, example)| self.check_example(&action, example, &child(&child(&path, "examples"), index.to_string())))
-            .collect();
+        if fields_are_sound {
+            let examples_path = child(&path, "examples");
+            action.examples = spec
+                .examples
+                .iter()
+                .enumerate()
+                .filter_map(|(index, example)| self.check_example(&action, example, &child(&examples_path, index.to_string())))
+                .collect();
+        }
         action
     }
 
