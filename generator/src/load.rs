@@ -103,7 +103,11 @@ impl<'a> Reporter<'a> {
         for (key, value) in mapping {
             match key {
                 Value::String(name) => entries.push((name, value)),
-                other => self.at_value(path, format!("key {} is not a string", describe(&other)), "a name"),
+                other => {
+                    let as_text = serde_yaml::to_string(&other).unwrap_or_default();
+                    let key_path = child(path, as_text.trim());
+                    self.at_key(&key_path, format!("key {} is not a string", describe(&other)), "a name");
+                }
             }
         }
         entries
@@ -115,7 +119,11 @@ impl<'a> Reporter<'a> {
             Value::Mapping(inner) => Some(inner),
             Value::Null => Some(Mapping::new()),
             other => {
-                self.at_value(&child(path, key), format!("`{key}` is {}", describe(&other)), "a mapping of names to entries");
+                self.at_value(
+                    &child(path, key),
+                    format!("`{key}` is {}", describe(&other)),
+                    "a mapping of names to entries",
+                );
                 None
             }
         }
@@ -211,20 +219,52 @@ fn parse_document(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> 
             None
         }
         Err(error) => {
-            let position = error
-                .location()
-                .map(|location| Position { line: location.line(), column: location.column() })
-                .unwrap_or(Position { line: 1, column: 1 });
-            let message = error.to_string();
-            // serde_yaml appends " at line L column C"; the location is already in front.
-            let message = match message.rsplit_once(" at line ") {
-                Some((what, _)) => what.to_owned(),
-                None => message,
-            };
-            report(diagnostics, position, format!("invalid YAML: {message}"), "well-formed YAML");
+            let (position, message, expected) = describe_parse_error(&error, text);
+            report(diagnostics, position, message, &expected);
             None
         }
     }
+}
+
+/// serde_yaml's error as a located message without its own " at line L column C".
+fn describe_parse_error(error: &serde_yaml::Error, text: &str) -> (Position, String, String) {
+    let mut position = error
+        .location()
+        .map(|location| Position { line: location.line(), column: location.column() })
+        .unwrap_or(Position { line: 1, column: 1 });
+    let mut message = error.to_string();
+    if let Some(start) = message.find(" at line ") {
+        let tail = &message[start + " at line ".len()..];
+        let end = tail.find("column ").map(|column| {
+            let digits = tail[column + "column ".len()..].chars().take_while(char::is_ascii_digit).count();
+            column + "column ".len() + digits
+        });
+        if let Some(end) = end {
+            message = format!("{}{}", &message[..start], &tail[end..]);
+        }
+    }
+    // serde_yaml prefixes errors found after parsing with the path, `a.b[0].c: `.
+    let (path, what) = match message.split_once(": ") {
+        Some((path, what)) if !path.contains(' ') => (Some(path.to_owned()), what.to_owned()),
+        _ => (None, message.clone()),
+    };
+    if let Some(key) = what.strip_prefix("duplicate entry with key ") {
+        // serde_yaml points at the first occurrence; the second one is the mistake.
+        if let Some(second) = LocationIndex::build(text).duplicate_keys().first() {
+            position = *second;
+        }
+        let within = path.map(|path| format!(" in `{path}`")).unwrap_or_default();
+        return (position, format!("duplicate key {key}{within}"), "each key once per mapping".to_owned());
+    }
+    if what.starts_with("invalid type: integer") && (what.contains("as u128") || what.contains("as i128")) {
+        let number = what.split('`').nth(1).unwrap_or_default();
+        return (
+            position,
+            format!("integer {number} is out of range"),
+            "an integer between -2^63 and 2^64 - 1".to_owned(),
+        );
+    }
+    (position, format!("invalid YAML: {message}"), "well-formed YAML".to_owned())
 }
 
 /// The top-level keys of a service spec.
@@ -243,12 +283,25 @@ pub fn load_service(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -
         let service = match root.remove("service") {
             Some(value) => reporter.deserialize(value, &service_path),
             None => {
-                reporter.at_key(&root_path, "missing key `service`", "a `service` section with name, version, title and endpoints");
+                reporter.at_key(
+                    &root_path,
+                    "missing key `service`",
+                    "a `service` section with name, version, title and endpoints",
+                );
                 None
             }
         };
-        if !root.contains_key("actions") {
-            reporter.at_key(&root_path, "missing key `actions`", "an `actions` section with at least one action");
+        match root.get("actions") {
+            None => {
+                reporter.at_key(&root_path, "missing key `actions`", "an `actions` section with at least one action")
+            }
+            Some(Value::Mapping(actions)) if actions.is_empty() => {
+                reporter.at_key(&child(&root_path, "actions"), "the spec has no actions", "at least one action");
+            }
+            Some(Value::Null) => {
+                reporter.at_key(&child(&root_path, "actions"), "the spec has no actions", "at least one action")
+            }
+            Some(_) => {}
         }
         let structure_names = entry_names(&root, "structures");
         let enum_names = entry_names(&root, "enums");
@@ -259,7 +312,8 @@ pub fn load_service(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -
         broken.extend(structure_names.into_iter().filter(|name| !structures.contains_key(name)));
         broken.extend(enum_names.into_iter().filter(|name| !enums.contains_key(name)));
         for (key, _) in reporter.entries(root, &root_path) {
-            let expected = format!("one of {}", SERVICE_KEYS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "));
+            let expected =
+                format!("one of {}", SERVICE_KEYS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "));
             reporter.at_key(&child(&root_path, &key), format!("unknown key `{key}`"), expected);
         }
         let service = service.unwrap_or_else(|| {
@@ -299,7 +353,12 @@ pub fn load_common_errors(
     (diagnostics.len() == before).then_some(Loaded { file: file.to_owned(), spec: spec?, locations, broken })
 }
 
-fn read_fields(reporter: &mut Reporter<'_>, mapping: &mut Mapping, key: &str, path: &[String]) -> indexmap::IndexMap<String, FieldSpec> {
+fn read_fields(
+    reporter: &mut Reporter<'_>,
+    mapping: &mut Mapping,
+    key: &str,
+    path: &[String],
+) -> indexmap::IndexMap<String, FieldSpec> {
     reporter.map_of(mapping, key, path, |r, v, p| r.deserialize(v, p))
 }
 

@@ -5,6 +5,7 @@
 //! later, on the typed model, are placed by looking up the path of the item they concern.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
@@ -33,6 +34,8 @@ pub type NodePath = Vec<String>;
 pub struct LocationIndex {
     keys: HashMap<NodePath, Position>,
     values: HashMap<NodePath, Position>,
+    /// Keys seen a second time in the same mapping, in document order.
+    duplicate_keys: Vec<Position>,
 }
 
 impl LocationIndex {
@@ -58,8 +61,14 @@ impl LocationIndex {
         self.lookup(path, false)
     }
 
+    /// Where keys repeated within one mapping stand (their second and later occurrences).
+    pub fn duplicate_keys(&self) -> &[Position] {
+        &self.duplicate_keys
+    }
+
     fn lookup(&self, path: &[String], prefer_key: bool) -> Position {
-        (0..=path.len())
+        // Problems of the whole document are reported at its start.
+        (1..=path.len())
             .rev()
             .find_map(|len| {
                 let prefix = &path[..len];
@@ -117,7 +126,13 @@ impl MarkedEventReceiver for IndexBuilder {
             Event::Scalar(text, ..) if self.is_expecting_key() => {
                 let mut key_path = self.path.clone();
                 key_path.push(text.clone());
-                self.index.keys.entry(key_path).or_insert(Position::from_marker(marker));
+                let position = Position::from_marker(marker);
+                match self.index.keys.entry(key_path) {
+                    Entry::Occupied(_) => self.index.duplicate_keys.push(position),
+                    Entry::Vacant(slot) => {
+                        slot.insert(position);
+                    }
+                }
                 if let Some(Frame::Mapping { pending_key }) = self.frames.last_mut() {
                     *pending_key = Some(text);
                 }
@@ -152,11 +167,7 @@ impl MarkedEventReceiver for IndexBuilder {
                 // The root collection has an empty path; popping it is harmless.
                 self.path.pop();
             }
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart
-            | Event::DocumentEnd => {}
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
         }
     }
 }

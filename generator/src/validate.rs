@@ -33,7 +33,10 @@ fn is_error_code(code: &str) -> bool {
 }
 
 /// Checks the common error codes and returns them as IR codes.
-pub fn validate_common_errors(loaded: &Loaded<CommonErrorsSpec>, diagnostics: &mut Vec<Diagnostic>) -> Vec<ir::ErrorCode> {
+pub fn validate_common_errors(
+    loaded: &Loaded<CommonErrorsSpec>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ir::ErrorCode> {
     let mut reporter = Reporter::new(&loaded.file, &loaded.locations, diagnostics);
     check_error_codes(&mut reporter, &loaded.spec.errors, &path_of(&["errors"]), &HashMap::new())
 }
@@ -52,7 +55,11 @@ fn check_error_codes(
     for (code, spec) in errors {
         let path = child(section, code.as_str());
         if !is_error_code(code) {
-            reporter.at_key(&path, format!("invalid error code `{code}`"), "words of ASCII letters and digits separated by dots");
+            reporter.at_key(
+                &path,
+                format!("invalid error code `{code}`"),
+                "words of ASCII letters and digits separated by dots",
+            );
             continue;
         }
         let variant = names::error_variant(code);
@@ -62,10 +69,19 @@ fn check_error_codes(
             continue;
         }
         if spec.message.trim().is_empty() {
-            reporter.at_value(&child(&path, "message"), format!("error code `{code}` has an empty message"), "the documented message");
+            reporter.at_value(
+                &child(&path, "message"),
+                format!("error code `{code}` has an empty message"),
+                "the documented message",
+            );
         }
         variants.insert(variant.clone(), code.clone());
-        out.push(ir::ErrorCode { code: code.clone(), variant, message: spec.message.clone(), retryable: spec.retryable });
+        out.push(ir::ErrorCode {
+            code: code.clone(),
+            variant,
+            message: spec.message.clone(),
+            retryable: spec.retryable,
+        });
     }
     out
 }
@@ -118,7 +134,8 @@ impl Validator<'_, '_> {
 
         let common_variants: HashMap<String, String> =
             self.common.iter().map(|code| (code.code.clone(), code.variant.clone())).collect();
-        let service_codes = check_error_codes(self.reporter, &self.spec.errors, &path_of(&["errors"]), &common_variants);
+        let service_codes =
+            check_error_codes(self.reporter, &self.spec.errors, &path_of(&["errors"]), &common_variants);
         // The service-wide list: the service's codes, then the common codes it does not redefine.
         let mut all_codes = service_codes.clone();
         for code in self.common {
@@ -145,15 +162,7 @@ impl Validator<'_, '_> {
         self.structure_fields =
             structures.iter().map(|structure| (structure.name.clone(), structure.fields.clone())).collect();
         self.check_structure_cycles();
-        if self.spec.actions.is_empty() {
-            self.reporter.at_key(&path_of(&["actions"]), "the spec has no actions", "at least one action");
-        }
-        let actions = self
-            .spec
-            .actions
-            .iter()
-            .map(|(name, _)| self.check_action(name, &all_codes))
-            .collect();
+        let actions = self.spec.actions.iter().map(|(name, _)| self.check_action(name, &all_codes)).collect();
 
         ir::Service {
             name: info.name.clone(),
@@ -177,26 +186,48 @@ impl Validator<'_, '_> {
                 && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         };
         if !is_lower_word(&info.name) {
-            self.reporter.at_value(&path_of(&["service", "name"]), format!("invalid service name {:?}", info.name), "lowercase letters and digits, like `ssl`");
+            self.reporter.at_value(
+                &path_of(&["service", "name"]),
+                format!("invalid service name {:?}", info.name),
+                "lowercase letters and digits, like `ssl`",
+            );
         }
         if let Some(module) = &info.module {
             if !is_lower_word(module) || names::is_keyword(module) {
-                self.reporter.at_value(&path_of(&["service", "module"]), format!("invalid module name {module:?}"), "a lowercase Rust identifier that is not a keyword");
+                self.reporter.at_value(
+                    &path_of(&["service", "module"]),
+                    format!("invalid module name {module:?}"),
+                    "a lowercase Rust identifier that is not a keyword",
+                );
             }
         } else if names::is_keyword(&info.name) {
-            self.reporter.at_value(&path_of(&["service", "name"]), format!("service name `{}` is a Rust keyword", info.name), "set `module` to another name");
+            self.reporter.at_value(
+                &path_of(&["service", "name"]),
+                format!("service name `{}` is a Rust keyword", info.name),
+                "set `module` to another name",
+            );
         }
         let bytes = info.version.as_bytes();
         let is_date = bytes.len() == 10
             && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
         if !is_date {
-            self.reporter.at_value(&path_of(&["service", "version"]), format!("invalid API version {:?}", info.version), "a date, YYYY-MM-DD");
+            self.reporter.at_value(
+                &path_of(&["service", "version"]),
+                format!("invalid API version {:?}", info.version),
+                "a date, YYYY-MM-DD",
+            );
         }
         for (key, host) in [("endpoint", &info.endpoint), ("mainland_endpoint", &info.mainland_endpoint)] {
             let valid = !host.is_empty()
-                && host.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                && host
+                    .split('.')
+                    .all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
             if !valid {
-                self.reporter.at_value(&path_of(&["service", key]), format!("invalid host {host:?}"), "a host name such as `ssl.intl.tencentcloudapi.com`");
+                self.reporter.at_value(
+                    &path_of(&["service", key]),
+                    format!("invalid host {host:?}"),
+                    "a host name such as `ssl.intl.tencentcloudapi.com`",
+                );
             }
         }
     }
@@ -210,13 +241,18 @@ impl Validator<'_, '_> {
             .collect();
         for action in self.spec.actions.keys() {
             if !names::is_type_name(action) {
-                self.reporter.at_key(&path_of(&["actions", action]), format!("invalid action name `{action}`"), "an UpperCamelCase ASCII name such as `CertificateOrderSubmit`");
+                self.reporter.at_key(
+                    &path_of(&["actions", action]),
+                    format!("invalid action name `{action}`"),
+                    "an UpperCamelCase ASCII name such as `CertificateOrderSubmit`",
+                );
                 continue;
             }
             for suffix in ["Request", "Response", "Builder", "ErrorCode"] {
                 let generated = format!("{action}{suffix}");
                 if let Some(owner) = taken.get(&generated) {
-                    let message = format!("action `{action}` generates the type `{generated}`, which is already {owner}");
+                    let message =
+                        format!("action `{action}` generates the type `{generated}`, which is already {owner}");
                     self.reporter.at_key(&path_of(&["actions", action]), message, "distinct type names");
                 }
                 taken.insert(generated, format!("generated for action `{action}`"));
@@ -266,20 +302,39 @@ impl Validator<'_, '_> {
                         (EnumValue::Integer(_), _) => ("an integer", "a string, as the enum's type is string"),
                         (EnumValue::String(_), _) => ("a string", "an integer, as the enum's type is integer"),
                     };
-                    self.reporter.at_value(&child(&value_path, "value"), format!("value of `{name}` is {found}"), wanted);
+                    self.reporter.at_value(
+                        &child(&value_path, "value"),
+                        format!("value of `{name}` is {found}"),
+                        wanted,
+                    );
                     None
                 }
             };
             if let Some(first) = seen_values.insert(&value.value, index) {
-                let message = format!("value {} of enum `{name}` is listed twice (items {first} and {index})", display_enum_value(&value.value));
+                let message = format!(
+                    "value {} of enum `{name}` is listed twice (items {first} and {index})",
+                    display_enum_value(&value.value)
+                );
                 self.reporter.at_value(&child(&value_path, "value"), message, "distinct values");
             }
             if !names::is_type_name(&value.name) {
-                self.reporter.at_value(&child(&value_path, "name"), format!("invalid variant name `{}`", value.name), "an UpperCamelCase ASCII name that is not a keyword");
+                self.reporter.at_value(
+                    &child(&value_path, "name"),
+                    format!("invalid variant name `{}`", value.name),
+                    "an UpperCamelCase ASCII name that is not a keyword",
+                );
             } else if value.name == "Unknown" {
-                self.reporter.at_value(&child(&value_path, "name"), "the variant name `Unknown` is reserved", "another name; `Unknown` keeps values the spec does not list");
+                self.reporter.at_value(
+                    &child(&value_path, "name"),
+                    "the variant name `Unknown` is reserved",
+                    "another name; `Unknown` keeps values the spec does not list",
+                );
             } else if let Some(first) = seen_names.insert(value.name.as_str(), index) {
-                self.reporter.at_value(&child(&value_path, "name"), format!("variant `{}` of enum `{name}` is named twice (items {first} and {index})", value.name), "distinct names");
+                self.reporter.at_value(
+                    &child(&value_path, "name"),
+                    format!("variant `{}` of enum `{name}` is named twice (items {first} and {index})", value.name),
+                    "distinct names",
+                );
             }
             if let Some(wire) = wire {
                 variants.push(ir::EnumVariant { value: wire, name: value.name.clone(), doc: value.doc.clone() });
@@ -310,25 +365,41 @@ impl Validator<'_, '_> {
             .filter(|(distance, _)| *distance <= 2)
             .min();
         let expected = match closest {
-            Some((_, candidate)) => format!("did you mean `{candidate}`? types are {} or an enum or structure of this spec", Scalar::SPEC_NAMES),
+            Some((_, candidate)) => format!(
+                "did you mean `{candidate}`? types are {} or an enum or structure of this spec",
+                Scalar::SPEC_NAMES
+            ),
             None => format!("one of {} or an enum or structure of this spec", Scalar::SPEC_NAMES),
         };
         self.reporter.at_value(&child(path, "type"), format!("unknown type `{ty}`"), expected);
         None
     }
 
-    fn check_fields(&mut self, fields: &IndexMap<String, FieldSpec>, path: &[String], usage: FieldUse) -> Vec<ir::Field> {
+    fn check_fields(
+        &mut self,
+        fields: &IndexMap<String, FieldSpec>,
+        path: &[String],
+        usage: FieldUse,
+    ) -> Vec<ir::Field> {
         let mut rust_names: HashMap<String, &str> = HashMap::new();
         let mut out = Vec::new();
         for (wire, spec) in fields {
             let field_path = child(path, wire.as_str());
             let rust_name = names::snake(wire);
             if !names::is_identifier(wire) {
-                self.reporter.at_key(&field_path, format!("invalid name `{wire}`"), "an ASCII name of letters, digits and underscores");
+                self.reporter.at_key(
+                    &field_path,
+                    format!("invalid name `{wire}`"),
+                    "an ASCII name of letters, digits and underscores",
+                );
                 continue;
             }
             if let Some(problem) = names::snake_problem(&rust_name) {
-                self.reporter.at_key(&field_path, format!("`{wire}` cannot be a Rust name: {problem}"), "another wire name, or rename it in the spec");
+                self.reporter.at_key(
+                    &field_path,
+                    format!("`{wire}` cannot be a Rust name: {problem}"),
+                    "another wire name, or rename it in the spec",
+                );
                 continue;
             }
             if usage == FieldUse::Response && wire == "RequestId" {
@@ -342,7 +413,11 @@ impl Validator<'_, '_> {
             }
             let Some(ty) = self.resolve_type(&spec.ty, &field_path) else { continue };
             if spec.list && ty == TypeRef::Scalar(Scalar::IntBool) {
-                self.reporter.at_value(&child(&field_path, "list"), "a list of `int_bool` is not supported", "a list of `int64`, or a single `int_bool`");
+                self.reporter.at_value(
+                    &child(&field_path, "list"),
+                    "a list of `int_bool` is not supported",
+                    "a list of `int64`, or a single `int_bool`",
+                );
                 continue;
             }
             let optional = match usage {
@@ -384,7 +459,11 @@ impl Validator<'_, '_> {
             if let Some(cycle) = find_cycle(start, &edges) {
                 if reported.insert(start) {
                     let message = format!("structure `{start}` contains itself: {}", cycle.join(" -> "));
-                    self.reporter.at_key(&path_of(&["structures", start]), message, "a structure can only contain itself through a list");
+                    self.reporter.at_key(
+                        &path_of(&["structures", start]),
+                        message,
+                        "a structure can only contain itself through a list",
+                    );
                 }
             }
         }
@@ -394,7 +473,11 @@ impl Validator<'_, '_> {
         let spec = &self.spec.actions[name];
         let path = path_of(&["actions", name]);
         if spec.rate_limit == Some(0) {
-            self.reporter.at_value(&child(&path, "rate_limit"), "rate limit 0", "a positive number of requests per second, or no `rate_limit`");
+            self.reporter.at_value(
+                &child(&path, "rate_limit"),
+                "rate limit 0",
+                "a positive number of requests per second, or no `rate_limit`",
+            );
         }
         let problems_before = self.reporter.len();
         let request = self.check_fields(&spec.request, &child(&path, "request"), FieldUse::Request);
@@ -411,7 +494,11 @@ impl Validator<'_, '_> {
                 ActionErrors::Service => service_codes.iter().any(|listed| &listed.code == code),
             };
             if !known {
-                self.reporter.at_value(&child(&child(&path, "retryable"), index.to_string()), format!("retryable code `{code}` is not an error of action `{name}`"), "a code from the action's `errors`, the service's or the common codes");
+                self.reporter.at_value(
+                    &child(&child(&path, "retryable"), index.to_string()),
+                    format!("retryable code `{code}` is not an error of action `{name}`"),
+                    "a code from the action's `errors`, the service's or the common codes",
+                );
             }
         }
         let mut action = ir::Action {
@@ -438,19 +525,30 @@ impl Validator<'_, '_> {
                 .examples
                 .iter()
                 .enumerate()
-                .filter_map(|(index, example)| self.check_example(&action, example, &child(&examples_path, index.to_string())))
+                .filter_map(|(index, example)| {
+                    self.check_example(&action, example, &child(&examples_path, index.to_string()))
+                })
                 .collect();
         }
         action
     }
 
-    fn check_action_errors(&mut self, name: &str, listed: &[String], service_codes: &[ir::ErrorCode]) -> Vec<ir::ErrorCode> {
+    fn check_action_errors(
+        &mut self,
+        name: &str,
+        listed: &[String],
+        service_codes: &[ir::ErrorCode],
+    ) -> Vec<ir::ErrorCode> {
         let mut own: Vec<ir::ErrorCode> = Vec::new();
         let errors_path = path_of(&["actions", name, "errors"]);
         for (index, code) in listed.iter().enumerate() {
             let item = child(&errors_path, index.to_string());
             match service_codes.iter().find(|known| &known.code == code) {
-                None => self.reporter.at_value(&item, format!("error code `{code}` is not defined"), "a code under `errors` of this spec or in the common codes"),
+                None => self.reporter.at_value(
+                    &item,
+                    format!("error code `{code}` is not defined"),
+                    "a code under `errors` of this spec or in the common codes",
+                ),
                 Some(_) if own.iter().any(|seen| &seen.code == code) => {
                     self.reporter.at_value(&item, format!("error code `{code}` is listed twice"), "each code once");
                 }
@@ -466,12 +564,21 @@ impl Validator<'_, '_> {
         own
     }
 
-    fn check_example(&mut self, action: &ir::Action, example: &crate::spec::ExampleSpec, path: &[String]) -> Option<ir::Example> {
+    fn check_example(
+        &mut self,
+        action: &ir::Action,
+        example: &crate::spec::ExampleSpec,
+        path: &[String],
+    ) -> Option<ir::Example> {
         let request_path = child(path, "request");
         let request_json: serde_json::Value = match serde_json::from_str(&example.request) {
             Ok(value) => value,
             Err(error) => {
-                self.reporter.at_value(&request_path, format!("the example request is not JSON: {error}"), "a JSON object of request parameters");
+                self.reporter.at_value(
+                    &request_path,
+                    format!("the example request is not JSON: {error}"),
+                    "a JSON object of request parameters",
+                );
                 return None;
             }
         };
@@ -479,21 +586,33 @@ impl Validator<'_, '_> {
         let response_json: serde_json::Value = match serde_json::from_str(&example.response) {
             Ok(value) => value,
             Err(error) => {
-                self.reporter.at_value(&response_path, format!("the example response is not JSON: {error}"), "a JSON object `{\"Response\": {...}}`");
+                self.reporter.at_value(
+                    &response_path,
+                    format!("the example response is not JSON: {error}"),
+                    "a JSON object `{\"Response\": {...}}`",
+                );
                 return None;
             }
         };
         let before = self.reporter.len();
         self.check_object(&request_json, &action.request, true, &request_path, "request");
         let Some(inner) = response_json.get("Response") else {
-            self.reporter.at_value(&response_path, "the example response has no `Response` object", "`{\"Response\": {...}}`");
+            self.reporter.at_value(
+                &response_path,
+                "the example response has no `Response` object",
+                "`{\"Response\": {...}}`",
+            );
             return None;
         };
         let success_json = if inner.get("Error").is_some() {
             None
         } else {
             if !inner.get("RequestId").is_some_and(serde_json::Value::is_string) {
-                self.reporter.at_value(&response_path, "the example response has no string `RequestId`", "every response has a RequestId");
+                self.reporter.at_value(
+                    &response_path,
+                    "the example response has no string `RequestId`",
+                    "every response has a RequestId",
+                );
             }
             self.check_object(inner, &action.response, false, &response_path, "response");
             Some(inner.clone())
@@ -509,7 +628,14 @@ impl Validator<'_, '_> {
 
     /// Checks that a JSON object from an example fits `fields`. Requests must not carry unknown
     /// keys (the request type could not express them); responses may.
-    fn check_object(&mut self, value: &serde_json::Value, fields: &[ir::Field], strict: bool, path: &[String], what: &str) {
+    fn check_object(
+        &mut self,
+        value: &serde_json::Value,
+        fields: &[ir::Field],
+        strict: bool,
+        path: &[String],
+        what: &str,
+    ) {
         let Some(object) = value.as_object() else {
             self.reporter.at_value(path, format!("the example {what} is not a JSON object"), "a JSON object");
             return;
@@ -517,12 +643,20 @@ impl Validator<'_, '_> {
         for (key, item) in object {
             match fields.iter().find(|field| &field.wire_name == key) {
                 Some(field) => self.check_value(item, field, path, what),
-                None if strict => self.reporter.at_value(path, format!("the example {what} has the unknown key `{key}`"), "only keys the spec declares"),
+                None if strict => self.reporter.at_value(
+                    path,
+                    format!("the example {what} has the unknown key `{key}`"),
+                    "only keys the spec declares",
+                ),
                 None => {}
             }
         }
         for field in fields.iter().filter(|field| !field.optional && !object.contains_key(&field.wire_name)) {
-            self.reporter.at_value(path, format!("the example {what} lacks `{}`", field.wire_name), "every required key");
+            self.reporter.at_value(
+                path,
+                format!("the example {what} lacks `{}`", field.wire_name),
+                "every required key",
+            );
         }
     }
 
@@ -533,7 +667,11 @@ impl Validator<'_, '_> {
         if field.list {
             match value.as_array() {
                 Some(items) => items.iter().for_each(|item| self.check_element(item, field, path, what)),
-                None => self.reporter.at_value(path, format!("`{}` in the example {what} is not a list", field.wire_name), "a JSON array"),
+                None => self.reporter.at_value(
+                    path,
+                    format!("`{}` in the example {what} is not a list", field.wire_name),
+                    "a JSON array",
+                ),
             }
         } else {
             self.check_element(value, field, path, what);
@@ -543,7 +681,9 @@ impl Validator<'_, '_> {
     fn check_element(&mut self, value: &serde_json::Value, field: &ir::Field, path: &[String], what: &str) {
         use serde_json::Value as J;
         let fits = match &field.ty {
-            TypeRef::Scalar(Scalar::String | Scalar::Date | Scalar::DateTime | Scalar::DateTimeIso) => value.is_string(),
+            TypeRef::Scalar(Scalar::String | Scalar::Date | Scalar::DateTime | Scalar::DateTimeIso) => {
+                value.is_string()
+            }
             TypeRef::Scalar(Scalar::Int64) => value.is_i64(),
             TypeRef::Scalar(Scalar::UInt64) => value.is_u64(),
             TypeRef::Scalar(Scalar::Bool) => value.is_boolean(),

@@ -96,10 +96,8 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
         .filter(|name| name.ends_with(".yaml"))
         .collect();
     names.sort();
-    let services = names
-        .iter()
-        .map(|name| read_source(root, &format!("{SERVICES_DIR}/{name}")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let services =
+        names.iter().map(|name| read_source(root, &format!("{SERVICES_DIR}/{name}"))).collect::<Result<Vec<_>, _>>()?;
     tcgen::generate(&common, &services).map_err(CodegenError::Specs)
 }
 
@@ -164,10 +162,8 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, Codeg
             Err(error) => return Err(CodegenError::Io { path, error }),
         }
     }
-    comparison.extra = existing_generated(root)?
-        .into_iter()
-        .filter(|path| !files.iter().any(|file| &file.path == path))
-        .collect();
+    comparison.extra =
+        existing_generated(root)?.into_iter().filter(|path| !files.iter().any(|file| &file.path == path)).collect();
     Ok(comparison)
 }
 

@@ -139,7 +139,9 @@ fn files_no_spec_produces_are_listed_and_removed_but_hand_written_files_stay() {
     fs::write(&hand_written, "// written by a person\n").unwrap();
     let comparison = scratch.check();
     assert_eq!(comparison.extra, ["generated/src/services/ssl/old_action.rs"]);
-    assert!(comparison.check_report().contains("extra (no spec produces it): generated/src/services/ssl/old_action.rs"));
+    assert!(
+        comparison.check_report().contains("extra (no spec produces it): generated/src/services/ssl/old_action.rs")
+    );
     scratch.generate_and_apply();
     assert!(!stale_action.exists());
     assert!(hand_written.exists());

@@ -65,7 +65,8 @@ pub fn action_module(action: &Action) -> TokenStream {
             codes,
         ),
         ActionErrors::Service => {
-            let alias_doc = format!("Error codes of `{name}`: it documents no list of its own, so any code of the service.");
+            let alias_doc =
+                format!("Error codes of `{name}`: it documents no list of its own, so any code of the service.");
             quote! {
                 #[doc = #alias_doc]
                 pub type #error_code = super::ErrorCode;

@@ -110,8 +110,15 @@ pub fn enumeration(item: &Enum) -> TokenStream {
         markdown_attrs(&format!("{}\n\nWire value `{wire}`.", prose(&variant.doc)))
     });
     let (raw, wire_type, to_wire, unknown_doc) = match item.repr {
-        EnumRepr::Integer => (quote!(i64), quote!(i64), quote!(*raw), " A value the spec does not list, as the server sent it."),
-        EnumRepr::String => (quote!(String), quote!(&str), quote!(raw.as_str()), " A value the spec does not list, as the server sent it."),
+        EnumRepr::Integer => {
+            (quote!(i64), quote!(i64), quote!(*raw), " A value the spec does not list, as the server sent it.")
+        }
+        EnumRepr::String => (
+            quote!(String),
+            quote!(&str),
+            quote!(raw.as_str()),
+            " A value the spec does not list, as the server sent it.",
+        ),
     };
     let literals: Vec<TokenStream> = item
         .variants

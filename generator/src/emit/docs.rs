@@ -51,7 +51,11 @@ fn escape_line(line: &str) -> String {
         if let Some(start) = find_url(rest) {
             escape_text(&rest[..start], &mut out);
             let url_len = rest[start..]
-                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ')' | '(' | '[' | ']' | '`') || !c.is_ascii())
+                .find(|c: char| {
+                    c.is_whitespace()
+                        || matches!(c, '<' | '>' | '"' | '\'' | ')' | '(' | '[' | ']' | '`')
+                        || !c.is_ascii()
+                })
                 .unwrap_or(rest.len() - start);
             let url = rest[start..start + url_len].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');

@@ -16,11 +16,8 @@ pub fn error_code_enum(name: &Ident, doc: &str, codes: &[ErrorCode]) -> TokenStr
     let variant_docs = codes.iter().map(|code| markdown_attrs(&format!("`{}`: {}", code.code, prose(&code.message))));
     let retryable: Vec<&Ident> =
         codes.iter().zip(&variants).filter(|(code, _)| code.retryable).map(|(_, variant)| variant).collect();
-    let is_retryable = if retryable.is_empty() {
-        quote!(false)
-    } else {
-        quote!(matches!(self, #( Self::#retryable )|*))
-    };
+    let is_retryable =
+        if retryable.is_empty() { quote!(false) } else { quote!(matches!(self, #( Self::#retryable )|*)) };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -30,7 +30,11 @@ pub fn module_root(service: &Service) -> TokenStream {
         (&service.name, &service.version, &service.endpoint, &service.mainland_endpoint);
     let modules: Vec<_> = service.actions.iter().map(|action| ident(&action.snake)).collect();
     let infos: Vec<_> = service.actions.iter().map(|action| ActionNames::of(action).info).collect();
-    let client_doc = format!(" A client of {} (`{}`). Cheap to clone: clones share connections and rate limits.", prose(&service.title), service.name);
+    let client_doc = format!(
+        " A client of {} (`{}`). Cheap to clone: clones share connections and rate limits.",
+        prose(&service.title),
+        service.name
+    );
     quote! {
         #module_doc
         #example
@@ -129,7 +133,9 @@ pub fn types_file(service: &Service) -> TokenStream {
     let imports = if service.enums.is_empty() && service.structures.is_empty() {
         TokenStream::new()
     } else {
-        quote!(use serde::{Deserialize, Serialize};)
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
     };
     quote! {
         //! Enumerations and data structures of the service.
@@ -142,7 +148,11 @@ pub fn types_file(service: &Service) -> TokenStream {
 /// `services/<module>/errors.rs`: the service-wide error-code enum.
 pub fn errors_file(service: &Service) -> TokenStream {
     let name = format_ident!("ErrorCode");
-    let doc = format!("Every error code of {} (`{}`): its own codes and the common codes.", prose(&service.title), service.name);
+    let doc = format!(
+        "Every error code of {} (`{}`): its own codes and the common codes.",
+        prose(&service.title),
+        service.name
+    );
     let item = error_code_enum(&name, &doc, &service.errors);
     quote! {
         //! The service-wide error codes.

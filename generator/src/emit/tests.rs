@@ -16,7 +16,8 @@ pub fn tests_file(service: &Service) -> TokenStream {
         let names = ActionNames::of(action);
         action.examples.iter().enumerate().map(move |(index, example)| {
             let ActionNames { request, response, info, .. } = &names;
-            let request_test = format_ident!("{}_example_{}_request_serializes_to_the_example_json", action.snake, index);
+            let request_test =
+                format_ident!("{}_example_{}_request_serializes_to_the_example_json", action.snake, index);
             let response_test = format_ident!("{}_example_{}_response_decodes_to_the_typed_value", action.snake, index);
             let request_literal = struct_literal(service, &quote!(#request), &action.request, &example.request_json);
             let request_case = quote! {
@@ -45,12 +46,23 @@ pub fn tests_file(service: &Service) -> TokenStream {
     });
     let enums = service.enums.iter().map(|item| {
         let name = ident(&item.name);
-        let test = format_ident!("{}_values_round_trip_and_unknown_values_are_kept", heck::ToSnakeCase::to_snake_case(item.name.as_str()));
+        let test = format_ident!(
+            "{}_values_round_trip_and_unknown_values_are_kept",
+            heck::ToSnakeCase::to_snake_case(item.name.as_str())
+        );
         let variants = item.variants.iter().map(|variant| ident(&variant.name));
         let values: Vec<TokenStream> = item.variants.iter().map(|variant| wire_json(&variant.value)).collect();
         let unknown = match item.repr {
             EnumRepr::Integer => {
-                let max = item.variants.iter().filter_map(|v| match v.value { WireValue::Integer(n) => Some(n), WireValue::String(_) => None }).max().unwrap_or(0);
+                let max = item
+                    .variants
+                    .iter()
+                    .filter_map(|v| match v.value {
+                        WireValue::Integer(n) => Some(n),
+                        WireValue::String(_) => None,
+                    })
+                    .max()
+                    .unwrap_or(0);
                 let next = max.checked_add(1).unwrap_or(i64::MIN);
                 quote!((#name::Unknown(#next), serde_json::json!(#next)))
             }
@@ -67,12 +79,17 @@ pub fn tests_file(service: &Service) -> TokenStream {
             }
         }
     });
-    let error_enums = std::iter::once((format_ident!("ErrorCode"), &service.errors)).chain(service.actions.iter().filter_map(|action| match &action.errors {
-        ActionErrors::Own(codes) => Some((ActionNames::of(action).error_code, codes)),
-        ActionErrors::Service => None,
-    }));
+    let error_enums = std::iter::once((format_ident!("ErrorCode"), &service.errors)).chain(
+        service.actions.iter().filter_map(|action| match &action.errors {
+            ActionErrors::Own(codes) => Some((ActionNames::of(action).error_code, codes)),
+            ActionErrors::Service => None,
+        }),
+    );
     let error_tests = error_enums.map(|(name, codes)| {
-        let test = format_ident!("{}_parse_every_code_and_keep_unknown_ones", heck::ToSnakeCase::to_snake_case(name.to_string().as_str()));
+        let test = format_ident!(
+            "{}_parse_every_code_and_keep_unknown_ones",
+            heck::ToSnakeCase::to_snake_case(name.to_string().as_str())
+        );
         let wire = codes.iter().map(|code| code.code.as_str());
         let variants = codes.iter().map(|code| format_ident!("{}", code.variant));
         quote! {
@@ -125,7 +142,12 @@ fn wire_json(value: &WireValue) -> TokenStream {
 }
 
 /// `Type { member: value, ... }` from a JSON object; members it lacks are `None`.
-fn struct_literal(service: &Service, type_path: &TokenStream, fields: &[Field], json: &serde_json::Value) -> TokenStream {
+fn struct_literal(
+    service: &Service,
+    type_path: &TokenStream,
+    fields: &[Field],
+    json: &serde_json::Value,
+) -> TokenStream {
     let members = fields.iter().map(|field| {
         let name = ident(&field.rust_name);
         let value = json.get(&field.wire_name).filter(|value| !value.is_null());
@@ -184,7 +206,8 @@ fn element_literal(service: &Service, ty: &TypeRef, value: &serde_json::Value) -
                 serde_json::Value::String(text) => WireValue::String(text.clone()),
                 other => WireValue::Integer(other.as_i64().unwrap_or_default()),
             };
-            let known = service.enum_named(name).and_then(|item| item.variants.iter().find(|variant| variant.value == wire));
+            let known =
+                service.enum_named(name).and_then(|item| item.variants.iter().find(|variant| variant.value == wire));
             match (known, wire) {
                 (Some(variant), _) => {
                     let variant = ident(&variant.name);
