@@ -6,5 +6,11 @@
 
 pub mod runtime;
 
+// Generated code is formatted by prettyplease, which rustfmt would reformat differently.
+#[rustfmt::skip]
 mod services;
 pub use services::*;
+
+pub use runtime::{
+    BuildError, Client, Config, ConfigBuilder, Credentials, Error, Language, RateLimit, RetryPolicy, ServiceError, Site,
+};

@@ -183,6 +183,21 @@ pub struct Action {
     pub errors: ActionErrors,
     /// Examples.
     pub examples: Vec<Example>,
+    /// How to walk every page, for list actions.
+    pub paginate: Option<Paginate>,
+}
+
+/// The members that make an action paginated by offset, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paginate {
+    /// The response list holding the items of a page.
+    pub items: Field,
+    /// The request parameter holding the offset of the first item.
+    pub offset: Field,
+    /// The request parameter holding the page size.
+    pub limit: Field,
+    /// The response field holding the total number of items.
+    pub total: Field,
 }
 
 /// A service version, ready to emit.

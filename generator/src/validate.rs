@@ -513,7 +513,11 @@ impl Validator<'_, '_> {
             response,
             errors,
             examples: Vec::new(),
+            paginate: None,
         };
+        if let Some(paginate) = &spec.paginate {
+            action.paginate = self.check_paginate(paginate, &action, &child(&path, "paginate"));
+        }
         if let ActionErrors::Own(own) = &mut action.errors {
             for code in own.iter_mut() {
                 code.retryable |= spec.retryable.contains(&code.code);
@@ -531,6 +535,31 @@ impl Validator<'_, '_> {
                 .collect();
         }
         action
+    }
+
+    fn check_paginate(&mut self, spec: &crate::spec::PaginateSpec, action: &ir::Action, path: &[String]) -> Option<ir::Paginate> {
+        let is_integer = |field: &ir::Field| {
+            !field.list && matches!(field.ty, TypeRef::Scalar(Scalar::Int64 | Scalar::UInt64))
+        };
+        let mut find = |key: &str, name: &str, fields: &[ir::Field], section: &str, fits: &dyn Fn(&ir::Field) -> bool, wanted: &str| {
+            let found = fields.iter().find(|field| field.wire_name == name).cloned();
+            match found {
+                Some(field) if fits(&field) => Some(field),
+                Some(_) => {
+                    self.reporter.at_value(&child(path, key), format!("`{name}` is not {wanted}"), format!("the {section} member holding the {key}, {wanted}"));
+                    None
+                }
+                None => {
+                    self.reporter.at_value(&child(path, key), format!("`{name}` is not a {section} member of `{}`", action.name), format!("the {section} member holding the {key}"));
+                    None
+                }
+            }
+        };
+        let items = find("items", &spec.items, &action.response, "response", &|field| field.list, "a list");
+        let offset = find("offset", &spec.offset, &action.request, "request", &is_integer, "an integer");
+        let limit = find("limit", &spec.limit, &action.request, "request", &is_integer, "an integer");
+        let total = find("total", &spec.total, &action.response, "response", &is_integer, "an integer");
+        Some(ir::Paginate { items: items?, offset: offset?, limit: limit?, total: total? })
     }
 
     fn check_action_errors(

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::data::{field_docs, ident, struct_members, value_type};
 use super::docs::{markdown_attrs, prose};
 use super::errors::error_code_enum;
-use crate::ir::{Action, ActionErrors, Field, Scalar, TypeRef};
+use crate::ir::{Action, ActionErrors, Field, Paginate, Scalar, TypeRef};
 
 /// The type names generated for one action.
 pub struct ActionNames {
@@ -84,6 +84,7 @@ pub fn action_module(action: &Action) -> TokenStream {
         quote!(crate::runtime::ExampleInfo { title: #title, request: #request_json, response: #response_json })
     });
     let builder_item = builder_items(action, &names);
+    let paginate_item = action.paginate.as_ref().map(|paginate| paginator(paginate, &names)).unwrap_or_default();
 
     quote! {
         use serde::{Deserialize, Serialize};
@@ -124,6 +125,8 @@ pub fn action_module(action: &Action) -> TokenStream {
         }
 
         #builder_item
+
+        #paginate_item
 
         impl super::Client {
             #action_docs
@@ -208,6 +211,63 @@ fn setter(field: &Field, name: &Ident) -> TokenStream {
         pub fn #name(mut self, value: #argument) -> Self {
             self.#name = Some(#conversion);
             self
+        }
+    }
+}
+
+/// `Paginated` for the request, and `into_stream()` on the builder of a client.
+fn paginator(paginate: &Paginate, names: &ActionNames) -> TokenStream {
+    let ActionNames { request, response, builder, error_code, .. } = names;
+    let item = super::data::element_type(&paginate.items.ty);
+    let items = ident(&paginate.items.rust_name);
+    let offset = ident(&paginate.offset.rust_name);
+    let total = ident(&paginate.total.rust_name);
+    let is_signed = |field: &Field| field.ty == TypeRef::Scalar(Scalar::Int64);
+    // Offsets travel as u64 in the runtime; the wire types may be i64 and may be optional.
+    let read_offset = match (paginate.offset.optional, is_signed(&paginate.offset)) {
+        (true, true) => quote!(self.#offset.map_or(0, |offset| u64::try_from(offset).unwrap_or(0))),
+        (true, false) => quote!(self.#offset.unwrap_or(0)),
+        (false, true) => quote!(u64::try_from(self.#offset).unwrap_or(0)),
+        (false, false) => quote!(self.#offset),
+    };
+    let new_offset = if is_signed(&paginate.offset) { quote!(i64::try_from(offset).unwrap_or(i64::MAX)) } else { quote!(offset) };
+    let new_offset = if paginate.offset.optional { quote!(Some(#new_offset)) } else { new_offset };
+    let read_total = match (paginate.total.optional, is_signed(&paginate.total)) {
+        (true, true) => quote!(output.#total.and_then(|total| u64::try_from(total).ok())),
+        (true, false) => quote!(output.#total),
+        (false, true) => quote!(u64::try_from(output.#total).ok()),
+        (false, false) => quote!(Some(output.#total)),
+    };
+    let read_items = if paginate.items.optional { quote!(output.#items.unwrap_or_default()) } else { quote!(output.#items) };
+    quote! {
+        impl crate::runtime::paginate::Paginated for #request {
+            type Item = #item;
+
+            fn offset(&self) -> u64 {
+                #read_offset
+            }
+
+            fn with_offset(&self, offset: u64) -> Self {
+                Self { #offset: #new_offset, ..self.clone() }
+            }
+
+            fn total_count(output: &#response) -> Option<u64> {
+                #read_total
+            }
+
+            fn into_items(output: #response) -> Vec<#item> {
+                #read_items
+            }
+        }
+
+        impl #builder<super::Client> {
+            /// Every item of every page, fetched a page at a time as the stream is read.
+            pub fn into_stream(
+                self,
+            ) -> impl futures_core::Stream<Item = Result<#item, crate::runtime::Error<#error_code>>> + Send {
+                let client = self.client.runtime().clone();
+                crate::runtime::paginate::paginate(client, self.build())
+            }
         }
     }
 }

@@ -77,6 +77,11 @@ pub fn module_root(service: &Service) -> TokenStream {
                 Self { runtime }
             }
 
+            /// The service-independent client underneath, to share with other services.
+            pub fn runtime(&self) -> &crate::runtime::Client {
+                &self.runtime
+            }
+
             /// Sends a request built beforehand, e.g. with its `builder()`.
             pub async fn send<A: crate::runtime::Action>(
                 &self,

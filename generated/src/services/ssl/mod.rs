@@ -60,6 +60,10 @@ impl Client {
     pub fn from_runtime(runtime: crate::runtime::Client) -> Self {
         Self { runtime }
     }
+    /// The service-independent client underneath, to share with other services.
+    pub fn runtime(&self) -> &crate::runtime::Client {
+        &self.runtime
+    }
     /// Sends a request built beforehand, e.g. with its `builder()`.
     pub async fn send<A: crate::runtime::Action>(
         &self,
