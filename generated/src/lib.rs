@@ -9,6 +9,8 @@ pub mod runtime;
 // Generated code is formatted by prettyplease, which rustfmt would reformat differently.
 #[rustfmt::skip]
 mod services;
+// Empty when no service feature is enabled.
+#[allow(unused_imports)]
 pub use services::*;
 
 pub use runtime::{

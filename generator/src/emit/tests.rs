@@ -37,7 +37,8 @@ pub fn tests_file(service: &Service) -> TokenStream {
                     fn #response_test() {
                         let body: serde_json::Value = serde_json::from_str(#info.examples[#index].response).unwrap();
                         let decoded: #response = serde_json::from_value(body["Response"].clone()).unwrap();
-                        assert_eq!(decoded, #literal);
+                        let expected = #literal;
+                        assert_eq!(decoded, expected);
                     }
                 }
             });

@@ -31,11 +31,13 @@ fn certificate_order_submit_example_0_response_decodes_to_the_typed_value() {
             body["Response"].clone(),
         )
         .unwrap();
-    assert_eq!(
-        decoded, CertificateOrderSubmitResponse { order_id : "SO8zRv29".to_owned(),
-        status : CertificateStatus::PendingConfirmationLetter, is_audited : true,
-        request_id : "9b397ac6-7d01-4fbc-8acc-52dd6ff0877b".to_owned() }
-    );
+    let expected = CertificateOrderSubmitResponse {
+        order_id: "SO8zRv29".to_owned(),
+        status: CertificateStatus::PendingConfirmationLetter,
+        is_audited: true,
+        request_id: "9b397ac6-7d01-4fbc-8acc-52dd6ff0877b".to_owned(),
+    };
+    assert_eq!(decoded, expected);
 }
 
 #[test]
