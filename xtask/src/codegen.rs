@@ -167,14 +167,34 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, Codeg
     Ok(comparison)
 }
 
-/// Writes what differs (each file atomically: a temporary file, then a rename) and removes the
-/// extra files. Returns the comparison it acted on.
+/// Writes what differs and removes the extra files. Nothing is touched until every new file has
+/// been written in full next to its target; then each is renamed into place. A failure while
+/// writing leaves the tree as it was; an interruption during the renames leaves each file whole,
+/// old or new, and the next run completes it. Returns the comparison it acted on.
 pub fn apply(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, CodegenError> {
     let comparison = compare(root, files)?;
-    let to_write = comparison.stale.iter().map(|(path, _)| path).chain(&comparison.missing);
-    for relative in to_write {
-        let Some(file) = files.iter().find(|file| &file.path == relative) else { continue };
-        write_atomically(&root.join(&file.path), file.contents.as_bytes())?;
+    let to_write: Vec<&GeneratedFile> = comparison
+        .stale
+        .iter()
+        .map(|(path, _)| path)
+        .chain(&comparison.missing)
+        .filter_map(|relative| files.iter().find(|file| &file.path == relative))
+        .collect();
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(to_write.len());
+    for file in to_write {
+        let target = root.join(&file.path);
+        match stage(&target, file.contents.as_bytes()) {
+            Ok(temporary) => staged.push((temporary, target)),
+            Err(error) => {
+                for (temporary, _) in &staged {
+                    let _ = fs::remove_file(temporary);
+                }
+                return Err(error);
+            }
+        }
+    }
+    for (temporary, target) in &staged {
+        fs::rename(temporary, target).map_err(io_error(target))?;
     }
     for relative in &comparison.extra {
         let path = root.join(relative);
@@ -184,18 +204,24 @@ pub fn apply(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, Codegen
     Ok(comparison)
 }
 
-/// Writes `contents` next to `path` and renames it into place, so a reader (or an interrupted
-/// run) sees the old file or the new one, never half of one.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), CodegenError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+/// The temporary file `stage` writes for `target`: hidden, next to it, so the rename stays on
+/// one file system.
+pub fn staging_path(target: &Path) -> PathBuf {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let file_name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    dir.join(format!(".{file_name}.tcgen-{}.tmp", std::process::id()))
+}
+
+/// Writes `contents` to the staging path of `target` and returns that path.
+fn stage(target: &Path, contents: &[u8]) -> Result<PathBuf, CodegenError> {
+    let dir = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.tcgen-{}.tmp", std::process::id()));
-    fs::write(&temporary, contents).map_err(io_error(&temporary))?;
-    fs::rename(&temporary, path).map_err(|error| {
+    let temporary = staging_path(target);
+    if let Err(error) = fs::write(&temporary, contents) {
         let _ = fs::remove_file(&temporary);
-        CodegenError::Io { path: path.to_owned(), error }
-    })
+        return Err(CodegenError::Io { path: temporary, error });
+    }
+    Ok(temporary)
 }
 
 fn remove_empty_parents(root: &Path, path: &Path) {

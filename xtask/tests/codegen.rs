@@ -174,3 +174,29 @@ fn a_spec_with_five_mistakes_reports_five_located_errors_and_writes_nothing() {
     }
     assert_eq!(snapshot(&scratch.0), before, "generated/ changed although the spec is broken");
 }
+
+#[test]
+fn a_failed_write_leaves_the_tree_as_it_was() {
+    let scratch = Scratch::new("failed-write");
+    scratch.generate_and_apply();
+    let before = snapshot(&scratch.0);
+    // A doc edit changes the action file; a new action adds a file and changes mod.rs.
+    scratch.edit_spec("Order number from the certificate authority.", "Order number issued by the CA.");
+    scratch.edit_spec(
+        "actions:\n",
+        "actions:\n  CertificateOrderCheck:\n    title: Check\n    doc: Checks.\n    request:\n      CertId: {type: string, required: true, doc: The ID.}\n",
+    );
+    let files = codegen::generate(&scratch.0).unwrap();
+    let comparison = codegen::compare(&scratch.0, &files).unwrap();
+    assert!(comparison.stale.len() >= 2 && !comparison.missing.is_empty(), "{comparison:?}");
+    // Make the staging of the new file fail: a directory stands where its temporary file goes.
+    let blocked = codegen::staging_path(&scratch.path("generated/src/services/ssl/certificate_order_check.rs"));
+    fs::create_dir_all(&blocked).unwrap();
+    let error = codegen::apply(&scratch.0, &files).unwrap_err();
+    assert!(error.to_string().contains("certificate_order_check.rs"), "{error}");
+    fs::remove_dir(&blocked).unwrap();
+    assert_eq!(snapshot(&scratch.0), before, "a failed run changed generated/");
+    // The next run completes the change.
+    scratch.generate_and_apply();
+    assert!(scratch.check().is_fresh());
+}
