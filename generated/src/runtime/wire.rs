@@ -15,10 +15,7 @@ fn read_int_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bo
         Some(Wire::Bool(flag)) => Ok(Some(flag)),
         Some(Wire::Int(0)) => Ok(Some(false)),
         Some(Wire::Int(1)) => Ok(Some(true)),
-        Some(Wire::Int(other)) => Err(de::Error::invalid_value(
-            de::Unexpected::Signed(other),
-            &"0 or 1",
-        )),
+        Some(Wire::Int(other)) => Err(de::Error::invalid_value(de::Unexpected::Signed(other), &"0 or 1")),
     }
 }
 
@@ -33,8 +30,7 @@ pub mod int_bool {
 
     /// Reads `0` or `1`.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-        super::read_int_bool(deserializer)?
-            .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"0 or 1"))
+        super::read_int_bool(deserializer)?.ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"0 or 1"))
     }
 }
 

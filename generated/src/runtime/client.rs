@@ -1,0 +1,237 @@
+//! The client and its send path: pace, resolve credentials, sign, send, classify, retry.
+//!
+//! Only [`Client::send`] is generic, and it stays tiny (serialize, call the shared loop, decode):
+//! everything else is compiled once, not once per action.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::StatusCode;
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
+
+use super::action::{Action, ActionInfo, ErrorCode};
+use super::config::{Config, Endpoint};
+use super::decode::{self, Probe};
+use super::error::{BuildError, ConfigError, Error, UntypedCode};
+use super::rate_limit::{Pacer, Pacers};
+use super::retry::is_rate_limit_code;
+use super::sign::{self, RequestParts, SignError};
+use super::transport::TransportError;
+
+/// A Tencent Cloud API client. Cheap to clone: clones share the configuration, the connection
+/// pool and the rate limiters.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    pacers: Pacers,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+/// A 200 response without `Error`, still to be decoded into the action's output.
+struct Success {
+    body: Bytes,
+    request_id: Option<String>,
+}
+
+/// A failed attempt, and whether another attempt may follow.
+struct Failure {
+    error: Error<UntypedCode>,
+    retryable: bool,
+}
+
+impl Failure {
+    fn last(error: impl Into<Error<UntypedCode>>) -> Self {
+        Failure { error: error.into(), retryable: false }
+    }
+}
+
+/// Whether the action's spec marks an error code retryable; one small function per action.
+type RetryableCode = fn(&str) -> bool;
+
+impl Client {
+    /// A client with this configuration.
+    pub fn new(config: Config) -> Self {
+        Client { inner: Arc::new(Inner { config, pacers: Pacers::default() }) }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends one action and decodes its response, retrying only what is safe to retry.
+    pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, Error<A::ErrorCode>> {
+        let body = serde_json::to_vec(request)
+            .map_err(|error| Error::Build(BuildError::Serialize { message: error.to_string() }))?;
+        let retryable: RetryableCode = |code| A::ErrorCode::from_code(code).is_retryable();
+        match self.inner.call(A::INFO, Bytes::from(body), retryable).await {
+            Ok(success) => decode::output(&success.body, success.request_id),
+            Err(error) => Err(error.retype()),
+        }
+    }
+}
+
+impl Inner {
+    async fn call(
+        &self,
+        info: &'static ActionInfo,
+        body: Bytes,
+        retryable: RetryableCode,
+    ) -> Result<Success, Error<UntypedCode>> {
+        let span = tracing::info_span!(
+            "tcapi.call",
+            action = info.name,
+            service = info.service.name,
+            attempts = Empty,
+            error = Empty,
+        );
+        let result = self.attempts(info, body, retryable).instrument(span.clone()).await;
+        if let Err(error) = &result {
+            span.record("error", tracing::field::display(error));
+        }
+        result
+    }
+
+    async fn attempts(
+        &self,
+        info: &'static ActionInfo,
+        body: Bytes,
+        retryable: RetryableCode,
+    ) -> Result<Success, Error<UntypedCode>> {
+        let config = &self.config;
+        if info.region_required && config.region.is_none() {
+            return Err(ConfigError::RegionRequired { action: info.name }.into());
+        }
+        let endpoint = config.endpoint_for(info.service);
+        let pacer = config
+            .rate_limit_for(info.name, info.rate_limit)
+            .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
+        let policy = config.retry_policy;
+        let mut attempt = 1;
+        loop {
+            let span =
+                tracing::debug_span!("tcapi.attempt", attempt, request_id = Empty, status = Empty, latency_ms = Empty,);
+            let outcome =
+                self.attempt(info, &endpoint, body.clone(), pacer.as_deref(), retryable).instrument(span).await;
+            Span::current().record("attempts", attempt);
+            match outcome {
+                Ok(success) => return Ok(success),
+                Err(failure) if failure.retryable && attempt < policy.max_attempts() => {
+                    let delay = policy.backoff(attempt);
+                    tracing::debug!(attempt, delay_ms = millis(delay), error = %failure.error, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Err(failure) => return Err(failure.error),
+            }
+        }
+    }
+
+    /// One signed exchange; the caller's span records its outcome.
+    async fn attempt(
+        &self,
+        info: &'static ActionInfo,
+        endpoint: &Endpoint,
+        body: Bytes,
+        pacer: Option<&Pacer>,
+        retryable: RetryableCode,
+    ) -> Result<Success, Failure> {
+        let config = &self.config;
+        if let Some(pacer) = pacer {
+            pacer.wait_turn().await;
+        }
+        let credentials = config.credentials.credentials().map_err(Failure::last)?;
+        // Signed anew for every attempt: the timestamp must be fresh.
+        let timestamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
+        let parts = RequestParts {
+            url: endpoint.url(),
+            host: endpoint.host(),
+            service: info.service.name,
+            action: info.name,
+            version: info.service.version,
+            region: config.region.as_deref(),
+            language: config.language.as_str(),
+            timestamp,
+        };
+        let request = sign::signed_request(&credentials, &parts, body).map_err(|error| match error {
+            SignError::Credentials(error) => Failure::last(error),
+            other => Failure::last(ConfigError::InvalidSetting { setting: "request", reason: sign_problem(&other) }),
+        })?;
+
+        let span = Span::current();
+        let started = tokio::time::Instant::now();
+        let exchange = config.transport.send(request, config.max_response_size);
+        let result = tokio::time::timeout(config.request_timeout, exchange).await;
+        span.record("latency_ms", millis(started.elapsed()));
+        let response = match result {
+            Err(_elapsed) => return Err(Failure::last(Error::Timeout { timeout: config.request_timeout })),
+            Ok(Err(error)) => return Err(self.transport_failure(error, endpoint)),
+            Ok(Ok(response)) => response,
+        };
+        let status = response.status();
+        span.record("status", status.as_u16());
+        let body = response.into_body();
+        if body.len() > config.max_response_size {
+            return Err(Failure::last(Error::BodyTooLarge { limit: config.max_response_size }));
+        }
+        if status != StatusCode::OK {
+            let error = decode::http_error(status, &body);
+            if let Some(request_id) = error.request_id() {
+                span.record("request_id", request_id);
+            }
+            return Err(Failure::last(error));
+        }
+        match decode::probe(&body).map_err(Failure::last)? {
+            Probe::ServiceError { code, message, request_id } => {
+                span.record("request_id", request_id.as_str());
+                let retry = is_rate_limit_code(&code) || retryable(&code);
+                tracing::debug!(code = code.as_str(), retryable = retry, "service error");
+                Err(Failure { error: decode::service_error(&code, message, request_id), retryable: retry })
+            }
+            Probe::Success { request_id } => {
+                if let Some(request_id) = &request_id {
+                    span.record("request_id", request_id.as_str());
+                }
+                Ok(Success { body, request_id })
+            }
+        }
+    }
+
+    fn transport_failure(&self, error: TransportError, endpoint: &Endpoint) -> Failure {
+        let endpoint = endpoint.url().to_owned();
+        let retryable = error.never_reached_server();
+        let error = match error {
+            TransportError::Connect(message) => Error::Connect { endpoint, message },
+            TransportError::Timeout { sent: false } => Error::Connect { endpoint, message: "connect timed out".into() },
+            TransportError::Timeout { sent: true } => Error::Timeout { timeout: self.config.request_timeout },
+            TransportError::BodyTooLarge { limit } => Error::BodyTooLarge { limit },
+            TransportError::Other(message) => Error::Transport { endpoint, message },
+        };
+        Failure { error, retryable }
+    }
+}
+
+fn sign_problem(error: &SignError) -> &'static str {
+    match error {
+        SignError::InvalidPart(_) => "the endpoint, action, version, region or language cannot go into an HTTP header",
+        _ => "the clock is outside the range a signature can express",
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}

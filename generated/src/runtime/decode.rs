@@ -1,0 +1,188 @@
+//! Reading a response: the body decides whether it is a success or a service error, never the
+//! `Content-Type` string (the official Python SDK silently returns nulls for
+//! `application/json; charset=utf-8`).
+//!
+//! A first, non-generic pass reads only `Response.Error` and `Response.RequestId` (serde skips the
+//! other fields without building values); a success is then deserialized into the action's
+//! output. serde_json's recursion limit stays on, so deep nesting is an error, not a stack overflow.
+
+use http::StatusCode;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::action::ErrorCode;
+use super::error::{Error, ServiceError, excerpt};
+
+/// What the first pass learned about a 200 body.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Probe {
+    /// `{"Response":{"Error":{...}}}`.
+    ServiceError { code: String, message: String, request_id: String },
+    /// A `Response` without `Error`; its fields still have to be decoded.
+    Success { request_id: Option<String> },
+}
+
+#[derive(Deserialize)]
+struct ProbeEnvelope {
+    #[serde(rename = "Response")]
+    response: Option<ProbeResponse>,
+}
+
+#[derive(Deserialize)]
+struct ProbeResponse {
+    #[serde(rename = "Error")]
+    error: Option<ProbeError>,
+    #[serde(rename = "RequestId")]
+    request_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ProbeError {
+    #[serde(rename = "Code")]
+    code: String,
+    #[serde(rename = "Message", default)]
+    message: String,
+}
+
+/// Classifies a 200 body, or explains why it is not the API's envelope.
+pub(crate) fn probe<C: ErrorCode>(body: &[u8]) -> Result<Probe, Error<C>> {
+    let envelope: ProbeEnvelope = serde_json::from_slice(body).map_err(|error| decode_error(&error, body, None))?;
+    let Some(response) = envelope.response else {
+        return Err(Error::Decode {
+            message: "the body has no `Response` object".into(),
+            excerpt: excerpt(body),
+            request_id: None,
+        });
+    };
+    Ok(match response.error {
+        Some(error) => Probe::ServiceError {
+            code: error.code,
+            message: error.message,
+            request_id: response.request_id.unwrap_or_default(),
+        },
+        None => Probe::Success { request_id: response.request_id },
+    })
+}
+
+/// The error for a status other than 200, with the RequestId when the body is the API's envelope.
+pub(crate) fn http_error<C: ErrorCode>(status: StatusCode, body: &[u8]) -> Error<C> {
+    let request_id = serde_json::from_slice::<ProbeEnvelope>(body)
+        .ok()
+        .and_then(|envelope| envelope.response)
+        .and_then(|response| response.request_id);
+    Error::Http { status, excerpt: excerpt(body), request_id }
+}
+
+/// The service error of a probe.
+pub(crate) fn service_error<C: ErrorCode>(code: &str, message: String, request_id: String) -> Error<C> {
+    Error::Service(ServiceError { code: C::from_code(code), message, request_id })
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(rename = "Response")]
+    response: T,
+}
+
+/// The `Response` object of a successful body as the action's output.
+pub(crate) fn output<T: DeserializeOwned, C: ErrorCode>(
+    body: &[u8],
+    request_id: Option<String>,
+) -> Result<T, Error<C>> {
+    serde_json::from_slice::<Envelope<T>>(body)
+        .map(|envelope| envelope.response)
+        .map_err(|error| decode_error(&error, body, request_id))
+}
+
+fn decode_error<C: ErrorCode>(error: &serde_json::Error, body: &[u8], request_id: Option<String>) -> Error<C> {
+    Error::Decode { message: error.to_string(), excerpt: excerpt(body), request_id }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::action::fmt_error_code;
+    use std::fmt;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Code(String);
+
+    impl fmt::Display for Code {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt_error_code(self, f)
+        }
+    }
+
+    impl ErrorCode for Code {
+        fn from_code(code: &str) -> Self {
+            Code(code.to_owned())
+        }
+        fn code(&self) -> &str {
+            &self.0
+        }
+        fn documented_message(&self) -> Option<&'static str> {
+            None
+        }
+        fn is_retryable(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn error_envelope_is_a_service_error_whatever_else_it_holds() {
+        let body = br#"{"Response":{"Extra":[1,{"a":2}],"Error":{"Code":"InvalidParameter","Message":"bad"},"RequestId":"r-1"}}"#;
+        assert_eq!(
+            probe::<Code>(body),
+            Ok(Probe::ServiceError {
+                code: "InvalidParameter".into(),
+                message: "bad".into(),
+                request_id: "r-1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn success_and_malformed_bodies() {
+        assert_eq!(
+            probe::<Code>(br#"{"Response":{"OrderId":"o","RequestId":"r-2"}}"#),
+            Ok(Probe::Success { request_id: Some("r-2".into()) })
+        );
+        assert!(
+            matches!(probe::<Code>(br#"{"Other":{}}"#), Err(Error::Decode { message, .. }) if message.contains("Response"))
+        );
+        assert!(matches!(probe::<Code>(br#"{"Response":{"Order"#), Err(Error::Decode { .. })));
+        assert!(matches!(probe::<Code>(b"<html>"), Err(Error::Decode { excerpt, .. }) if excerpt == "<html>"));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_decode_error_not_a_crash() {
+        let body = format!(r#"{{"Response":{{"Skipped":{}{}}}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        // Skipping is iterative in serde_json; building values stops at its recursion limit.
+        assert!(probe::<Code>(body.as_bytes()).is_ok());
+        let decoded = output::<serde_json::Value, Code>(body.as_bytes(), None);
+        assert!(matches!(decoded, Err(Error::Decode { message, .. }) if message.contains("recursion limit")));
+    }
+
+    #[test]
+    fn mistyped_output_keeps_the_request_id() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Output {
+            #[serde(rename = "Status")]
+            status: i64,
+        }
+        let result = output::<Output, Code>(br#"{"Response":{"Status":"x"}}"#, Some("r-3".into()));
+        assert!(matches!(result, Err(Error::Decode { request_id: Some(id), .. }) if id == "r-3"));
+    }
+
+    #[test]
+    fn http_error_picks_up_request_id_when_present() {
+        let error = http_error::<Code>(StatusCode::BAD_GATEWAY, br#"{"Response":{"RequestId":"r-4"}}"#);
+        assert_eq!(error.request_id(), Some("r-4"));
+        let error = http_error::<Code>(StatusCode::INTERNAL_SERVER_ERROR, b"<html>boom</html>");
+        assert_eq!(
+            error.to_string(),
+            "HTTP 500 Internal Server Error from the endpoint (the request did not reach the API): <html>boom</html>"
+        );
+    }
+}
