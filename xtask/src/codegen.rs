@@ -212,6 +212,16 @@ pub fn staging_path(target: &Path) -> PathBuf {
     dir.join(format!(".{file_name}.tcgen-{}.tmp", std::process::id()))
 }
 
+/// Writes one file atomically: a reader, or an interrupted run, sees the old file or the new one,
+/// never half of one.
+pub fn write_atomically(target: &Path, contents: &[u8]) -> Result<(), CodegenError> {
+    let temporary = stage(target, contents)?;
+    fs::rename(&temporary, target).map_err(|error| {
+        let _ = fs::remove_file(&temporary);
+        CodegenError::Io { path: target.to_owned(), error }
+    })
+}
+
 /// Writes `contents` to the staging path of `target` and returns that path.
 fn stage(target: &Path, contents: &[u8]) -> Result<PathBuf, CodegenError> {
     let dir = target.parent().unwrap_or(Path::new("."));
