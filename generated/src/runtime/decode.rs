@@ -94,6 +94,19 @@ pub(crate) fn output<T: DeserializeOwned, C: ErrorCode>(
         .map_err(|error| decode_error(&error, body, request_id))
 }
 
+/// Decodes a whole HTTP response of action `A` the way [`Client::send`](super::Client::send) does:
+/// status, then envelope, then the typed output. For tests, fuzzing and benchmarks of decoding
+/// on its own.
+pub fn decode_response<A: super::Action>(status: StatusCode, body: &[u8]) -> Result<A::Output, Error<A::ErrorCode>> {
+    if status != StatusCode::OK {
+        return Err(http_error(status, body));
+    }
+    match probe(body)? {
+        Probe::ServiceError { code, message, request_id } => Err(service_error(&code, message, request_id)),
+        Probe::Success { request_id } => output(body, request_id),
+    }
+}
+
 fn decode_error<C: ErrorCode>(error: &serde_json::Error, body: &[u8], request_id: Option<String>) -> Error<C> {
     Error::Decode { message: error.to_string(), excerpt: excerpt(body), request_id }
 }

@@ -28,6 +28,7 @@ pub use credentials::{
     Credentials, CredentialsChain, CredentialsError, EnvCredentials, Environment, ProfileCredentials,
     ProvideCredentials,
 };
+pub use decode::decode_response;
 pub use error::{BuildError, ConfigError, Error, ServiceError};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
