@@ -16,3 +16,8 @@ pub use services::*;
 pub use runtime::{
     BuildError, Client, Config, ConfigBuilder, Credentials, Error, Language, RateLimit, RetryPolicy, ServiceError, Site,
 };
+
+/// The README's Rust examples, compiled as doctests so that they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -13,11 +13,21 @@ pub const EXCERPT_MAX_CHARS: usize = 200;
 
 /// Why a call failed. Match the case you handle and let the rest propagate:
 ///
-/// ```ignore
-/// match client.send(&request).await {
-///     Err(Error::Service(e)) if e.code == CertificateOrderSubmitErrorCode::FailedOperationCertificateNotFound => { /* ... */ }
-///     other => other?,
+/// ```no_run
+/// # #[cfg(feature = "ssl")]
+/// # async fn example(client: tcapi::ssl::Client) -> Result<(), tcapi::Error<tcapi::ssl::CertificateOrderSubmitErrorCode>> {
+/// use tcapi::Error;
+/// use tcapi::ssl::CertificateOrderSubmitErrorCode;
+///
+/// match client.certificate_order_submit().cert_id("Dsqef134").send().await {
+///     Ok(response) => println!("order {}", response.order_id),
+///     Err(Error::Service(e)) if e.code == CertificateOrderSubmitErrorCode::FailedOperationCertificateNotFound => {
+///         eprintln!("no such certificate ({})", e.request_id);
+///     }
+///     Err(other) => return Err(other),
 /// }
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
