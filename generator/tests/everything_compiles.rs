@@ -3,6 +3,8 @@
 //! known to produce code that builds and behaves. The snapshot refers to `crate::runtime`, which
 //! this test crate provides by re-exporting the runtime of `tcapi`.
 
+#![allow(clippy::unwrap_used)]
+
 mod runtime {
     pub use tcapi::runtime::*;
 }
