@@ -116,6 +116,13 @@ struct Validator<'r, 'a> {
     structure_fields: HashMap<String, Vec<ir::Field>>,
 }
 
+/// What a member named by `paginate` must be.
+#[derive(Clone, Copy)]
+enum PaginateRole {
+    List,
+    Integer,
+}
+
 /// Where a field is used, which decides what `required` and `nullable` mean.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FieldUse {
@@ -537,29 +544,52 @@ impl Validator<'_, '_> {
         action
     }
 
-    fn check_paginate(&mut self, spec: &crate::spec::PaginateSpec, action: &ir::Action, path: &[String]) -> Option<ir::Paginate> {
-        let is_integer = |field: &ir::Field| {
-            !field.list && matches!(field.ty, TypeRef::Scalar(Scalar::Int64 | Scalar::UInt64))
+    fn check_paginate(
+        &mut self,
+        spec: &crate::spec::PaginateSpec,
+        action: &ir::Action,
+        path: &[String],
+    ) -> Option<ir::Paginate> {
+        let items = self.paginate_member(path, "items", &spec.items, &action.response, "response", PaginateRole::List);
+        let offset =
+            self.paginate_member(path, "offset", &spec.offset, &action.request, "request", PaginateRole::Integer);
+        let limit = self.paginate_member(path, "limit", &spec.limit, &action.request, "request", PaginateRole::Integer);
+        let total =
+            self.paginate_member(path, "total", &spec.total, &action.response, "response", PaginateRole::Integer);
+        Some(ir::Paginate { items: items?, offset: offset?, limit: limit?, total: total? })
+    }
+
+    /// The member `name` that `paginate.<key>` refers to, if it exists and fits its role.
+    fn paginate_member(
+        &mut self,
+        path: &[String],
+        key: &str,
+        name: &str,
+        fields: &[ir::Field],
+        section: &str,
+        role: PaginateRole,
+    ) -> Option<ir::Field> {
+        let key_path = child(path, key);
+        let Some(field) = fields.iter().find(|field| field.wire_name == name) else {
+            let message = format!("`{name}` is not a {section} member of this action");
+            self.reporter.at_value(&key_path, message, format!("the {section} member holding the {key}"));
+            return None;
         };
-        let mut find = |key: &str, name: &str, fields: &[ir::Field], section: &str, fits: &dyn Fn(&ir::Field) -> bool, wanted: &str| {
-            let found = fields.iter().find(|field| field.wire_name == name).cloned();
-            match found {
-                Some(field) if fits(&field) => Some(field),
-                Some(_) => {
-                    self.reporter.at_value(&child(path, key), format!("`{name}` is not {wanted}"), format!("the {section} member holding the {key}, {wanted}"));
-                    None
-                }
-                None => {
-                    self.reporter.at_value(&child(path, key), format!("`{name}` is not a {section} member of `{}`", action.name), format!("the {section} member holding the {key}"));
-                    None
-                }
+        let (fits, wanted) = match role {
+            PaginateRole::List => (field.list, "a list"),
+            PaginateRole::Integer => {
+                (!field.list && matches!(field.ty, TypeRef::Scalar(Scalar::Int64 | Scalar::UInt64)), "an integer")
             }
         };
-        let items = find("items", &spec.items, &action.response, "response", &|field| field.list, "a list");
-        let offset = find("offset", &spec.offset, &action.request, "request", &is_integer, "an integer");
-        let limit = find("limit", &spec.limit, &action.request, "request", &is_integer, "an integer");
-        let total = find("total", &spec.total, &action.response, "response", &is_integer, "an integer");
-        Some(ir::Paginate { items: items?, offset: offset?, limit: limit?, total: total? })
+        if !fits {
+            self.reporter.at_value(
+                &key_path,
+                format!("`{name}` is not {wanted}"),
+                format!("the {section} member holding the {key}, {wanted}"),
+            );
+            return None;
+        }
+        Some(field.clone())
     }
 
     fn check_action_errors(

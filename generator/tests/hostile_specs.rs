@@ -185,6 +185,16 @@ fn every_broken_spec_gets_its_exact_located_messages() {
         ("list of int_bool", base_with("    request:\n      Flags: {type: int_bool, list: true, doc: f}\n"), vec![
             "12:37: a list of `int_bool` is not supported (a list of `int64`, or a single `int_bool`)",
         ]),
+        ("paginate naming a missing member", base_with("    paginate: {items: Items}\n"), vec![
+            "11:15: `Limit` is not a request member of this action (the request member holding the limit)",
+            "11:15: `Offset` is not a request member of this action (the request member holding the offset)",
+            "11:15: `TotalCount` is not a response member of this action (the response member holding the total)",
+            "11:23: `Items` is not a response member of this action (the response member holding the items)",
+        ]),
+        ("paginate items that are not a list", base_with("    request:\n      Offset: {type: int64, doc: o}\n      Limit: {type: int64, doc: l}\n    response:\n      TotalCount: {type: string, doc: t}\n      Items: {type: string, doc: i}\n    paginate: {items: Items}\n"), vec![
+            "17:15: `TotalCount` is not an integer (the response member holding the total, an integer)",
+            "17:23: `Items` is not a list (the response member holding the items, a list)",
+        ]),
         // Examples.
         ("example request that is not JSON", base_with("    examples:\n      - {title: t, request: \"{\", response: \"{}\"}\n"), vec![
             "12:29: the example request is not JSON: EOF while parsing an object at line 1 column 1 (a JSON object of request parameters)",
