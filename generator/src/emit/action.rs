@@ -230,7 +230,8 @@ fn paginator(paginate: &Paginate, names: &ActionNames) -> TokenStream {
         (false, true) => quote!(u64::try_from(self.#offset).unwrap_or(0)),
         (false, false) => quote!(self.#offset),
     };
-    let new_offset = if is_signed(&paginate.offset) { quote!(i64::try_from(offset).unwrap_or(i64::MAX)) } else { quote!(offset) };
+    let new_offset =
+        if is_signed(&paginate.offset) { quote!(i64::try_from(offset).unwrap_or(i64::MAX)) } else { quote!(offset) };
     let new_offset = if paginate.offset.optional { quote!(Some(#new_offset)) } else { new_offset };
     let read_total = match (paginate.total.optional, is_signed(&paginate.total)) {
         (true, true) => quote!(output.#total.and_then(|total| u64::try_from(total).ok())),
@@ -238,7 +239,8 @@ fn paginator(paginate: &Paginate, names: &ActionNames) -> TokenStream {
         (false, true) => quote!(u64::try_from(output.#total).ok()),
         (false, false) => quote!(Some(output.#total)),
     };
-    let read_items = if paginate.items.optional { quote!(output.#items.unwrap_or_default()) } else { quote!(output.#items) };
+    let read_items =
+        if paginate.items.optional { quote!(output.#items.unwrap_or_default()) } else { quote!(output.#items) };
     quote! {
         impl crate::runtime::paginate::Paginated for #request {
             type Item = #item;
