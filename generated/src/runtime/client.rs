@@ -125,17 +125,20 @@ impl Inner {
                 tracing::debug_span!("tcapi.attempt", attempt, request_id = Empty, status = Empty, latency_ms = Empty,);
             let outcome =
                 self.attempt(info, &endpoint, body.clone(), pacer.as_deref(), retryable).instrument(span).await;
-            Span::current().record("attempts", attempt);
-            match outcome {
-                Ok(success) => return Ok(success),
+            let result = match outcome {
+                Ok(success) => Ok(success),
                 Err(failure) if failure.retryable && attempt < policy.max_attempts() => {
                     let delay = policy.backoff(attempt);
                     tracing::debug!(attempt, delay_ms = millis(delay), error = %failure.error, "retrying");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
+                    continue;
                 }
-                Err(failure) => return Err(failure.error),
-            }
+                Err(failure) => Err(failure.error),
+            };
+            // Recorded once: subscribers such as tracing-subscriber's fmt append every record.
+            Span::current().record("attempts", attempt);
+            return result;
         }
     }
 

@@ -6,12 +6,14 @@
 //! other fields without building values); a success is then deserialized into the action's
 //! output. serde_json's recursion limit stays on, so deep nesting is an error, not a stack overflow.
 
+use std::fmt;
+
 use http::StatusCode;
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::action::ErrorCode;
-use super::error::{Error, ServiceError, excerpt};
+use super::error::{EXCERPT_MAX_CHARS, Error, ServiceError, excerpt, one_line};
 
 /// What the first pass learned about a 200 body.
 #[derive(Debug, PartialEq, Eq)]
@@ -22,24 +24,118 @@ pub(crate) enum Probe {
     Success { request_id: Option<String> },
 }
 
-#[derive(Deserialize)]
+/// The envelope `{"Response": ...}`. Read through `deserialize_map`, so only a JSON object is
+/// accepted: serde's derived structs would also take an array of field values, and `[[...]]`
+/// is not an answer of the API.
 struct ProbeEnvelope {
-    #[serde(rename = "Response")]
     response: Option<ProbeResponse>,
 }
 
-#[derive(Deserialize)]
+/// `Response` as far as the probe reads it; an object too.
 struct ProbeResponse {
-    #[serde(rename = "Error")]
     error: Option<ProbeError>,
-    #[serde(rename = "RequestId")]
     request_id: Option<String>,
+}
+
+/// The keys the probe reads; every other key is skipped without building a value.
+enum ProbeKey {
+    Response,
+    Error,
+    RequestId,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ProbeKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = ProbeKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<ProbeKey, E> {
+                Ok(match key {
+                    "Response" => ProbeKey::Response,
+                    "Error" => ProbeKey::Error,
+                    "RequestId" => ProbeKey::RequestId,
+                    _ => ProbeKey::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// Stores the value of a key read once; a second occurrence is an error, as in derived structs.
+fn read_once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+impl<'de> Deserialize<'de> for ProbeEnvelope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EnvelopeVisitor;
+        impl<'de> Visitor<'de> for EnvelopeVisitor {
+            type Value = ProbeEnvelope;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the API's envelope, an object with `Response`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ProbeEnvelope, A::Error> {
+                let mut response: Option<Option<ProbeResponse>> = None;
+                while let Some(key) = map.next_key()? {
+                    match key {
+                        ProbeKey::Response => read_once(&mut map, &mut response, "Response")?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProbeEnvelope { response: response.flatten() })
+            }
+        }
+        deserializer.deserialize_map(EnvelopeVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for ProbeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ResponseVisitor;
+        impl<'de> Visitor<'de> for ResponseVisitor {
+            type Value = ProbeResponse;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the `Response` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ProbeResponse, A::Error> {
+                let mut error: Option<Option<ProbeError>> = None;
+                let mut request_id: Option<Option<String>> = None;
+                while let Some(key) = map.next_key()? {
+                    match key {
+                        ProbeKey::Error => read_once(&mut map, &mut error, "Error")?,
+                        ProbeKey::RequestId => read_once(&mut map, &mut request_id, "RequestId")?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProbeResponse { error: error.flatten(), request_id: request_id.flatten() })
+            }
+        }
+        deserializer.deserialize_map(ResponseVisitor)
+    }
 }
 
 #[derive(Deserialize)]
 struct ProbeError {
+    /// Optional here so that an `Error` without `Code` is reported as such, with the RequestId.
     #[serde(rename = "Code")]
-    code: String,
+    code: Option<String>,
     #[serde(rename = "Message", default)]
     message: String,
 }
@@ -55,11 +151,16 @@ pub(crate) fn probe<C: ErrorCode>(body: &[u8]) -> Result<Probe, Error<C>> {
         });
     };
     Ok(match response.error {
-        Some(error) => Probe::ServiceError {
-            code: error.code,
-            message: error.message,
-            request_id: response.request_id.unwrap_or_default(),
-        },
+        Some(ProbeError { code: Some(code), message }) if !code.is_empty() => {
+            Probe::ServiceError { code, message, request_id: response.request_id.unwrap_or_default() }
+        }
+        Some(ProbeError { .. }) => {
+            return Err(Error::Decode {
+                message: "the `Error` object has no `Code`".into(),
+                excerpt: excerpt(body),
+                request_id: response.request_id,
+            });
+        }
         None => Probe::Success { request_id: response.request_id },
     })
 }
@@ -108,7 +209,22 @@ pub fn decode_response<A: super::Action>(status: StatusCode, body: &[u8]) -> Res
 }
 
 fn decode_error<C: ErrorCode>(error: &serde_json::Error, body: &[u8], request_id: Option<String>) -> Error<C> {
-    Error::Decode { message: error.to_string(), excerpt: excerpt(body), request_id }
+    Error::Decode { message: short_message(error), excerpt: excerpt(body), request_id }
+}
+
+/// serde_json's message, on one line and at most [`EXCERPT_MAX_CHARS`] characters: it quotes
+/// values from the body (`invalid type: string "...", expected i64`), which a hostile server makes
+/// as long as it likes. The position (`at line 1 column 42`) is kept when the middle is cut.
+fn short_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    if text.chars().count() <= EXCERPT_MAX_CHARS && !text.contains(char::is_control) {
+        return text;
+    }
+    let position =
+        if error.line() > 0 { format!(" at line {} column {}", error.line(), error.column()) } else { String::new() };
+    let head = text.strip_suffix(&position).unwrap_or(&text);
+    let room = EXCERPT_MAX_CHARS.saturating_sub(position.chars().count());
+    one_line(head, room) + &position
 }
 
 #[cfg(test)]

@@ -8,8 +8,13 @@ use http::StatusCode;
 use super::action::ErrorCode;
 use super::credentials::CredentialsError;
 
-/// The longest body excerpt an error carries, in characters.
-pub const EXCERPT_MAX_CHARS: usize = 200;
+/// The longest body excerpt an error carries, in characters. Also the longest server message a
+/// service error shows.
+pub const EXCERPT_MAX_CHARS: usize = 100;
+
+/// The longest error code or RequestId an error's `Display` shows, in characters: the server
+/// sends them, and a hostile one could send a megabyte or a line break.
+pub const ID_MAX_CHARS: usize = 64;
 
 /// Why a call failed. Match the case you handle and let the rest propagate:
 ///
@@ -101,7 +106,7 @@ impl<C: ErrorCode> Error<C> {
     /// The RequestId the server gave this call, when it answered with one. Quote it to support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Service(error) => Some(&error.request_id),
+            Error::Service(error) => Some(error.request_id.as_str()).filter(|id| !id.is_empty()),
             Error::Http { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
@@ -129,7 +134,7 @@ impl<C: ErrorCode> Error<C> {
 }
 
 fn request_id_suffix(request_id: Option<&str>) -> String {
-    request_id.map(|id| format!(" (RequestId {id})")).unwrap_or_default()
+    request_id.map(|id| format!(" (RequestId {})", one_line(id, ID_MAX_CHARS))).unwrap_or_default()
 }
 
 /// An error code the API returned, with its message and the RequestId of the call.
@@ -139,14 +144,19 @@ pub struct ServiceError<C: ErrorCode> {
     pub code: C,
     /// The message the server sent.
     pub message: String,
-    /// The RequestId of the call.
+    /// The RequestId of the call; empty in the rare error body that carries none.
     pub request_id: String,
 }
 
 impl<C: ErrorCode> fmt::Display for ServiceError<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let code = self.code.code();
-        write!(f, "{code}: {} (RequestId {})", escape_excerpt(&self.message), self.request_id)?;
+        write!(f, "{}: {}", one_line(code, ID_MAX_CHARS), escape_excerpt(&self.message))?;
+        if self.request_id.is_empty() {
+            f.write_str(" (no RequestId)")?;
+        } else {
+            write!(f, " (RequestId {})", one_line(&self.request_id, ID_MAX_CHARS))?;
+        }
         if let Some(hint) = hint_for_code(code) {
             write!(f, "; {hint}")?;
         }
@@ -288,17 +298,29 @@ pub fn excerpt(body: &[u8]) -> String {
 /// `text` with control characters escaped (so it stays on one line), at most
 /// [`EXCERPT_MAX_CHARS`] characters, `…` appended when cut.
 fn escape_excerpt(text: &str) -> String {
+    one_line(text, EXCERPT_MAX_CHARS)
+}
+
+/// `text` with control characters escaped (so it stays on one line), at most `max_chars`
+/// characters, `…` appended when cut. Reads only as much of `text` as it keeps.
+pub(crate) fn one_line(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
     let mut chars = 0;
     for c in text.chars() {
-        let piece: String = if c.is_control() { c.escape_default().collect() } else { c.to_string() };
-        let len = piece.chars().count();
-        if chars + len > EXCERPT_MAX_CHARS - 1 {
-            out.push('…');
-            return out;
+        if chars > max_chars {
+            break;
         }
-        out.push_str(&piece);
-        chars += len;
+        if c.is_control() {
+            out.extend(c.escape_default());
+            chars += c.escape_default().count();
+        } else {
+            out.push(c);
+            chars += 1;
+        }
+    }
+    if chars > max_chars {
+        truncate_chars(&mut out, max_chars.saturating_sub(1));
+        out.push('…');
     }
     out
 }
@@ -317,7 +339,7 @@ mod tests {
     fn excerpt_is_short_single_line_and_char_safe() {
         let body = "é\n".repeat(1000);
         let short = excerpt(body.as_bytes());
-        assert!(short.chars().count() <= EXCERPT_MAX_CHARS, "{}", short.chars().count());
+        assert_eq!(short.chars().count(), EXCERPT_MAX_CHARS, "{short}");
         assert!(!short.contains('\n'));
         assert!(short.starts_with("é\\né\\n"));
         assert!(short.ends_with('…'));
@@ -328,6 +350,15 @@ mod tests {
         assert_eq!(excerpt(b"<html>oops</html>"), "<html>oops</html>");
         assert_eq!(excerpt(b"a\xffb\x07"), "a\u{fffd}b\\u{7}");
         assert_eq!(excerpt(b""), "");
+    }
+
+    #[test]
+    fn one_line_keeps_what_fits_and_cuts_the_rest() {
+        assert_eq!(one_line("abc", 3), "abc");
+        assert_eq!(one_line("abcd", 3), "ab…");
+        assert_eq!(one_line("a\nb", 4), "a\\nb");
+        assert_eq!(one_line("a\nb", 3), "a\\…");
+        assert_eq!(one_line(&"x".repeat(1_000_000), ID_MAX_CHARS).chars().count(), ID_MAX_CHARS);
     }
 
     #[test]

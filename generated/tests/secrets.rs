@@ -1,0 +1,266 @@
+//! The secret key and token never leak: not in tracing output at TRACE level from every target
+//! (tcapi, hyper-util, ...), not in what `reqwest` logs through the `log` crate, not in error
+//! messages, not in `Debug` output, whether calls succeed or fail and however the credentials
+//! were given. Complements `runtime_tracing.rs` (span contents of one failed call).
+//!
+//! Alone in its test binary: it installs the process-wide tracing subscriber and logger.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::StatusCode;
+use tcapi::runtime::mock::{MockServer, Reply};
+use tcapi::runtime::sign::{self, RequestParts};
+use tcapi::runtime::{
+    CredentialsChain, EnvCredentials, Environment, HttpTransport, ProfileCredentials, ProvideCredentials,
+    ReqwestTransport, decode_response,
+};
+use tcapi::ssl::{self, CertificateOrderSubmitErrorCode as Code, CertificateOrderSubmitRequest};
+use tcapi::{Config, Credentials, Error, RateLimit, RetryPolicy};
+
+const SECRET_ID: &str = "AKIDvisibleSecretId0001";
+const SECRET_KEY: &str = "sk-9f8e7d6c5b4a-SECRET-KEY-never-shown";
+const TOKEN: &str = "tok-0a1b2c3d4e5f-SECRET-TOKEN-never-shown";
+const WRONG_KEY: &str = "sk-wrong-1234-ANOTHER-SECRET-KEY";
+const SECRETS: [&str; 3] = [SECRET_KEY, TOKEN, WRONG_KEY];
+
+/// Everything logged by the process, from the tracing subscriber and from the `log` logger.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
+    }
+
+    fn append(&self, bytes: &[u8]) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.append(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl log::Log for Captured {
+    fn enabled(&self, _metadata: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        self.append(format!("log {} {}: {}\n", record.level(), record.target(), record.args()).as_bytes());
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs the process-wide subscriber (TRACE, every target, span events) and logger once.
+fn capture() -> &'static Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        log::set_logger(Box::leak(Box::new(captured.clone()))).unwrap();
+        log::set_max_level(log::LevelFilter::Trace);
+        captured
+    })
+}
+
+fn assert_no_secret(what: &str, text: &str) {
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "a secret leaked into {what}:\n{text}");
+    }
+}
+
+fn credentials() -> Credentials {
+    Credentials::new(SECRET_ID, SECRET_KEY).with_token(TOKEN)
+}
+
+async fn mock() -> MockServer {
+    MockServer::builder().credentials(credentials()).actions(ssl::ACTIONS).start().await.unwrap()
+}
+
+fn config(endpoint: &str, provider: impl ProvideCredentials + 'static) -> Config {
+    Config::builder()
+        .credentials(provider)
+        .endpoint(endpoint)
+        .rate_limit(RateLimit::Disabled)
+        .request_timeout(Duration::from_millis(500))
+        .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(2)))
+        .build()
+        .unwrap()
+}
+
+fn request() -> CertificateOrderSubmitRequest {
+    CertificateOrderSubmitRequest::builder().cert_id("Dsqef134").build().unwrap()
+}
+
+/// Display and Debug of a call's result.
+fn describe<T: std::fmt::Debug>(result: &Result<T, Error<Code>>) -> String {
+    match result {
+        Ok(output) => format!("{output:?}"),
+        Err(error) => format!("{error} | {error:?}"),
+    }
+}
+
+#[tokio::test]
+async fn no_secret_in_trace_output_errors_or_debug_across_succeeding_and_failing_calls() {
+    let captured = capture();
+    let server = mock().await;
+    let endpoint = server.endpoint();
+    let client = ssl::Client::new(config(&endpoint, credentials()));
+    let mut outcomes = Vec::new();
+
+    // Success, then retried rate-limit refusals ending in a service error.
+    let result = client.send(&request()).await;
+    assert!(result.is_ok(), "{result:?}");
+    outcomes.push(describe(&result));
+    server.enqueue(Reply::service_error("RequestLimitExceeded", "slow down"));
+    server.enqueue(Reply::service_error("InternalError", "oops"));
+    outcomes.push(describe(&client.send(&request()).await));
+    // An HTTP error, a decode error, a timeout.
+    server.enqueue(Reply::raw(StatusCode::BAD_GATEWAY, "text/html", "<html>bad gateway</html>"));
+    outcomes.push(describe(&client.send(&request()).await));
+    server.enqueue(Reply::raw(StatusCode::OK, "application/json", "{\"Response\":"));
+    outcomes.push(describe(&client.send(&request()).await));
+    server.enqueue(Reply::hang());
+    let result = client.send(&request()).await;
+    assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
+    outcomes.push(describe(&result));
+    assert!(server.requests().iter().all(|request| request.signature_valid));
+
+    // The wrong key: the server rejects the signature.
+    let wrong = ssl::Client::new(config(&endpoint, Credentials::new(SECRET_ID, WRONG_KEY).with_token(TOKEN)));
+    let result = wrong.send(&request()).await;
+    assert!(matches!(&result, Err(Error::Service(e)) if e.code == Code::AuthFailureSignatureFailure), "{result:?}");
+    outcomes.push(describe(&result));
+
+    // Nothing listening: connect errors on every attempt.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let unreachable = ssl::Client::new(config(&format!("http://127.0.0.1:{port}"), credentials()));
+    let result = unreachable.send(&request()).await;
+    assert!(matches!(result, Err(Error::Connect { .. })), "{result:?}");
+    outcomes.push(describe(&result));
+
+    // Unusable values are named, never shown.
+    for bad in [
+        Credentials::new(SECRET_ID, format!(" {SECRET_KEY}")),
+        Credentials::new(SECRET_ID, format!("{SECRET_KEY}\n")),
+        Credentials::new(SECRET_ID, SECRET_KEY).with_token(format!("{TOKEN}\r\nX-Injected: 1")),
+        Credentials::new(SECRET_ID, SECRET_KEY).with_token(""),
+    ] {
+        let result = ssl::Client::new(config(&endpoint, bad.clone())).send(&request()).await;
+        assert!(matches!(result, Err(Error::Credentials(_))), "{result:?}");
+        outcomes.push(describe(&result));
+        outcomes.push(format!("{bad:?}"));
+    }
+
+    // From the environment and through the default chain.
+    let environment = Environment::from_map([
+        ("TENCENTCLOUD_SECRET_ID", SECRET_ID),
+        ("TENCENTCLOUD_SECRET_KEY", SECRET_KEY),
+        ("TENCENTCLOUD_TOKEN", TOKEN),
+        ("HOME", "/nonexistent"),
+    ]);
+    let chain = CredentialsChain::default_chain_in(&environment);
+    let via_chain = ssl::Client::new(config(&endpoint, chain.clone()));
+    let result = via_chain.send(&request()).await;
+    assert!(result.is_ok(), "{result:?}");
+    outcomes.push(describe(&result));
+    let padded = Environment::from_map([("TENCENTCLOUD_SECRET_ID", SECRET_ID), ("TENCENTCLOUD_SECRET_KEY", " x")]);
+    let result = EnvCredentials::with_environment(padded).credentials();
+    assert!(result.is_err());
+    outcomes.push(format!("{:?} {}", result, result.as_ref().err().map(ToString::to_string).unwrap_or_default()));
+    outcomes.push(format!("{environment:?} {chain:?} {:?}", EnvCredentials::with_environment(environment.clone())));
+
+    // From a profile file, readable and broken.
+    let directory = std::env::temp_dir().join(format!("tcapi-secrets-test-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let good = directory.join("credentials");
+    std::fs::write(&good, format!("[default]\nsecret_id = {SECRET_ID}\nsecret_key = {SECRET_KEY}\ntoken = {TOKEN}\n"))
+        .unwrap();
+    let profile = ProfileCredentials::from_paths([good]);
+    let result = ssl::Client::new(config(&endpoint, profile.clone())).send(&request()).await;
+    assert!(result.is_ok(), "{result:?}");
+    outcomes.push(format!("{} {profile:?}", describe(&result)));
+    let broken = directory.join("broken");
+    std::fs::write(&broken, format!("[default]\nsecret_key = {SECRET_KEY}\ntoken = {TOKEN}\n[unclosed\n")).unwrap();
+    let result = ProfileCredentials::from_paths([broken]).credentials();
+    assert!(result.is_err());
+    outcomes.push(format!("{:?} {}", result, result.as_ref().err().map(ToString::to_string).unwrap_or_default()));
+    let _ = std::fs::remove_dir_all(&directory);
+
+    // Debug of everything that holds credentials.
+    outcomes.push(format!("{client:?} {:?} {:?} {:?}", client.runtime(), client.runtime().config(), credentials()));
+
+    for outcome in &outcomes {
+        assert_no_secret("an error message or Debug output", outcome);
+    }
+    let text = captured.text();
+    // The capture works and saw the calls, the HTTP stack's own records included.
+    assert!(text.contains("tcapi.call") && text.contains("tcapi.attempt"), "{text}");
+    assert!(text.contains("TRACE") && text.contains("hyper_util"), "{text}");
+    assert!(text.contains("log DEBUG reqwest"), "{text}");
+    assert_no_secret("the captured tracing and log output", &text);
+    assert!(!text.contains("Signature="), "the Authorization header was logged");
+    if std::env::var_os("TCAPI_SHOW_CAPTURED").is_some() {
+        eprintln!("{text}");
+    }
+}
+
+/// A request signed with a clock an hour behind: the mock's clock check answers
+/// `AuthFailure.SignatureExpire`, and the error says what to do.
+#[tokio::test]
+async fn signature_expire_tells_the_user_to_check_the_system_clock() {
+    let captured = capture();
+    let server = mock().await;
+    let endpoint = server.endpoint();
+    let host = endpoint.trim_start_matches("http://").to_owned();
+    let an_hour_ago = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64 - 3600;
+    let parts = RequestParts {
+        url: &format!("{endpoint}/"),
+        host: &host,
+        service: "ssl",
+        action: "CertificateOrderSubmit",
+        version: ssl::SERVICE.version,
+        region: None,
+        language: "en-US",
+        timestamp: an_hour_ago,
+    };
+    let body = Bytes::from(serde_json::to_vec(&request()).unwrap());
+    let signed = sign::signed_request(&credentials(), &parts, body).unwrap();
+    let transport = ReqwestTransport::new(Duration::from_secs(5), Duration::from_secs(5)).unwrap();
+    let response = transport.send(signed, 1024 * 1024).await.unwrap();
+    assert_eq!(server.requests()[0].rejection, Some("AuthFailure.SignatureExpire"));
+
+    let error = decode_response::<CertificateOrderSubmitRequest>(response.status(), response.body()).err().unwrap();
+    let Error::Service(service) = &error else { panic!("expected a service error, got {error:?}") };
+    assert_eq!(service.code, Code::AuthFailureSignatureExpire);
+    let line = error.to_string();
+    assert!(line.starts_with("AuthFailure.SignatureExpire: "), "{line}");
+    assert!(
+        line.contains("; check the system clock: the server rejects requests signed more than 5 minutes"),
+        "{line}"
+    );
+    assert!(!line.contains('\n'));
+    assert_no_secret("the SignatureExpire error", &format!("{error} {error:?}"));
+    assert_no_secret("the captured tracing and log output", &captured.text());
+}
