@@ -1,0 +1,91 @@
+//! Criterion benchmarks of the request path: `cargo bench -p tcapi --bench client`.
+//!
+//! - `build_sign_serialize`: builder → `serde_json::to_vec` → TC3 signature of those exact bytes →
+//!   `http::Request` with every header (`tcapi::runtime::sign::signed_request`);
+//! - `authorization`: the `Authorization` value alone from the body bytes;
+//! - `authorization_proposed`: the same with `common/proposed_sign.rs` (a proposal for the runtime);
+//! - `crypto_floor`: only the 2 SHA-256 and 4 HMAC-SHA256 the signature needs (sha2/hmac directly);
+//! - `decode_success` / `decode_error`: `decode_response` of a 200 body;
+//! - `whole_call`: one call through `tcapi::ssl::Client` with a canned transport, rate limit off.
+//!
+//! Numbers go to BENCHMARKS.md; nothing here asserts a time.
+
+mod common;
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use http::StatusCode;
+use tcapi::runtime::decode_response;
+use tcapi::runtime::sign::{self, SigningInput};
+use tcapi::ssl::CertificateOrderSubmitRequest;
+
+fn request_path(c: &mut Criterion) {
+    let credentials = common::credentials();
+    c.bench_function("build_sign_serialize", |b| {
+        b.iter(|| common::build_sign_serialize(black_box(&credentials)))
+    });
+
+    let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
+    let timestamp = common::now();
+    c.bench_function("authorization", |b| {
+        b.iter(|| {
+            sign::authorization(
+                black_box(&credentials),
+                &SigningInput {
+                    service: "ssl",
+                    host: common::HOST,
+                    content_type: sign::CONTENT_TYPE_JSON,
+                    timestamp,
+                    body: black_box(&body),
+                },
+            )
+        })
+    });
+
+    c.bench_function("authorization_proposed", |b| {
+        b.iter(|| {
+            common::proposed_sign::authorization(
+                common::SECRET_ID,
+                common::SECRET_KEY,
+                "ssl",
+                common::HOST,
+                sign::CONTENT_TYPE_JSON,
+                timestamp,
+                black_box(&body),
+            )
+        })
+    });
+
+    let floor = common::FloorInput::new(1_700_000_000);
+    c.bench_function("crypto_floor", |b| b.iter(|| black_box(&floor).compute()));
+
+    c.bench_function("serialize_only", |b| b.iter(|| serde_json::to_vec(&common::build_request())));
+}
+
+fn decoding(c: &mut Criterion) {
+    let success = common::SUCCESS_BODY.as_bytes();
+    let error = common::ERROR_BODY.as_bytes();
+    assert!(decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, success).is_ok());
+    assert!(decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, error).is_err());
+    c.bench_function("decode_success", |b| {
+        b.iter(|| decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, black_box(success)))
+    });
+    c.bench_function("decode_error", |b| {
+        b.iter(|| decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, black_box(error)))
+    });
+}
+
+fn whole_call(c: &mut Criterion) {
+    let runtime = common::runtime();
+    let client = common::canned_client(common::SUCCESS_BODY);
+    assert!(runtime.block_on(common::whole_call(&client)), "the canned call failed");
+    c.bench_function("whole_call", |b| b.iter(|| runtime.block_on(common::whole_call(black_box(&client)))));
+    let failing = common::canned_client(common::ERROR_BODY);
+    c.bench_function("whole_call_service_error", |b| {
+        b.iter(|| runtime.block_on(common::whole_call(black_box(&failing))))
+    });
+}
+
+criterion_group!(benches, request_path, decoding, whole_call);
+criterion_main!(benches);

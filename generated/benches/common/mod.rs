@@ -1,0 +1,190 @@
+//! Inputs and helpers shared by the benchmarks: the same request, canned responses and
+//! credentials that `scripts/bench/python_sdk.py` gives the official Python SDK.
+
+#![allow(dead_code)]
+
+pub mod proposed_sign;
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use http::{Request, Response, StatusCode};
+use sha2::{Digest, Sha256};
+use tcapi::runtime::sign::{self, RequestParts, SignError};
+use tcapi::runtime::{Credentials, HttpTransport, RateLimit, TransportError, TransportFuture};
+use tcapi::ssl::{CertificateOrderSubmitRequest, VerifyType};
+
+/// The body of a successful `CertificateOrderSubmit` (the spec's example).
+pub const SUCCESS_BODY: &str = include_str!("../data/success.json");
+/// The body of a service error.
+pub const ERROR_BODY: &str = include_str!("../data/error.json");
+
+/// The TC3 reference's example credentials (not a real account).
+pub const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+/// The TC3 reference's example secret key.
+pub const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+/// The host the requests are signed for.
+pub const HOST: &str = "ssl.intl.tencentcloudapi.com";
+
+/// The reference's example credentials.
+pub fn credentials() -> Credentials {
+    Credentials::new(SECRET_ID, SECRET_KEY)
+}
+
+/// Unix seconds now, as the client computes them for every attempt.
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(0))
+}
+
+/// Everything the request carries besides the signed parts, as the client fills it in.
+pub fn parts(timestamp: i64) -> RequestParts<'static> {
+    RequestParts {
+        url: "https://ssl.intl.tencentcloudapi.com/",
+        host: HOST,
+        service: "ssl",
+        action: "CertificateOrderSubmit",
+        version: "2019-12-05",
+        region: None,
+        language: "en-US",
+        timestamp,
+    }
+}
+
+/// The request every benchmark sends: `CertId`, `DeleteDnsAutoRecord` and `VerifyType` set.
+pub fn build_request() -> CertificateOrderSubmitRequest {
+    match CertificateOrderSubmitRequest::builder()
+        .cert_id("Dsqef134")
+        .delete_dns_auto_record(true)
+        .verify_type(VerifyType::Dns)
+        .build()
+    {
+        Ok(request) => request,
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// Builder, `serde_json::to_vec`, then a signed `http::Request` over exactly those bytes: what the
+/// client does before handing a request to its transport.
+pub fn build_sign_serialize(credentials: &Credentials) -> Result<Request<Bytes>, SignError> {
+    let request = build_request();
+    let body = serde_json::to_vec(&request).unwrap_or_default();
+    sign::signed_request(credentials, &parts(now()), Bytes::from(body))
+}
+
+/// A transport that never touches the network: every request gets the same canned response.
+#[derive(Debug, Clone)]
+pub struct CannedTransport {
+    body: Bytes,
+}
+
+impl CannedTransport {
+    /// Answers every request with `body`, status 200, `Content-Type: application/json`.
+    pub fn new(body: &'static str) -> Self {
+        CannedTransport { body: Bytes::from_static(body.as_bytes()) }
+    }
+}
+
+impl HttpTransport for CannedTransport {
+    fn send(&self, request: Request<Bytes>, _max_response_size: usize) -> TransportFuture<'_> {
+        drop(request);
+        let response = Response::builder()
+            .status(StatusCode::OK)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(self.body.clone())
+            .map_err(|error| TransportError::Other(error.to_string()));
+        Box::pin(std::future::ready(response))
+    }
+}
+
+/// An ssl client whose transport answers every call with `body`; rate limit off.
+pub fn canned_client(body: &'static str) -> tcapi::ssl::Client {
+    let config = tcapi::Config::builder()
+        .credentials(credentials())
+        .rate_limit(RateLimit::Disabled)
+        .transport(Arc::new(CannedTransport::new(body)))
+        .build();
+    match config {
+        Ok(config) => tcapi::ssl::Client::new(config),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// A current-thread runtime with timers (the client bounds each exchange with a timeout).
+pub fn runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_current_thread().enable_time().build() {
+        Ok(runtime) => runtime,
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// One whole call through the ssl client: build, serialize, sign, send (canned), decode.
+pub async fn whole_call(client: &tcapi::ssl::Client) -> bool {
+    client
+        .certificate_order_submit()
+        .cert_id("Dsqef134")
+        .delete_dns_auto_record(true)
+        .verify_type(VerifyType::Dns)
+        .send()
+        .await
+        .is_ok()
+}
+
+/// The inputs of the cryptographic floor: the exact body, canonical request, date, service and
+/// string to sign a TC3 signature of the benchmark's request hashes and MACs.
+#[derive(Debug, Clone)]
+pub struct FloorInput {
+    pub body: Vec<u8>,
+    pub canonical_request: Vec<u8>,
+    pub key: Vec<u8>,
+    pub date: Vec<u8>,
+    pub string_to_sign: Vec<u8>,
+}
+
+impl FloorInput {
+    /// The values for the benchmark's request signed at `timestamp` (2023-11-14 for 1700000000).
+    pub fn new(timestamp: i64) -> Self {
+        let body = serde_json::to_vec(&build_request()).unwrap_or_default();
+        let body_hash = hex::encode(Sha256::digest(&body));
+        let canonical_request = format!(
+            "POST\n/\n\ncontent-type:application/json\nhost:{HOST}\n\ncontent-type;host\n{body_hash}"
+        );
+        let date = "2023-11-14";
+        let string_to_sign = format!(
+            "TC3-HMAC-SHA256\n{timestamp}\n{date}/ssl/tc3_request\n{}",
+            hex::encode(Sha256::digest(canonical_request.as_bytes()))
+        );
+        FloorInput {
+            body,
+            canonical_request: canonical_request.into_bytes(),
+            key: format!("TC3{SECRET_KEY}").into_bytes(),
+            date: date.as_bytes().to_vec(),
+            string_to_sign: string_to_sign.into_bytes(),
+        }
+    }
+
+    /// The computations a TC3 signature cannot do without, and nothing else: SHA-256 of the body,
+    /// SHA-256 of the canonical request, and the four chained HMAC-SHA256 (date, service,
+    /// `tc3_request`, string to sign). No formatting, hex or allocation.
+    pub fn compute(&self) -> [u8; 32] {
+        let body_hash = Sha256::digest(&self.body);
+        let canonical_hash = Sha256::digest(&self.canonical_request);
+        let k_date = hmac(&self.key, &self.date);
+        let k_service = hmac(&k_date, b"ssl");
+        let k_signing = hmac(&k_service, b"tc3_request");
+        let mut signature = hmac(&k_signing, &self.string_to_sign);
+        // Keep the two digests alive so they are not optimized away.
+        signature[0] ^= body_hash[0] ^ canonical_hash[0];
+        signature
+    }
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(error) => panic!("{error}"),
+    };
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}

@@ -1,0 +1,152 @@
+//! The Rust half of `scripts/bench/compare.sh`: times the same work, on the same inputs and with
+//! the same number of iterations, as `scripts/bench/python_sdk.py` does with the official Python
+//! SDK, and prints one JSON object per line (`{"work": ..., "median_ns": ..., "min_ns": ...}`).
+//!
+//! `cargo bench -p tcapi --bench compare -- --iterations 20000 --repeats 5`
+//!
+//! Each work runs `iterations` times per repeat after a warm-up of a tenth of that; the per-call
+//! time of each repeat is kept, and the median and minimum of the repeats are printed. Nothing
+//! here asserts a time.
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use http::StatusCode;
+use tcapi::runtime::decode_response;
+use tcapi::runtime::sign::{self, SigningInput};
+use tcapi::ssl::CertificateOrderSubmitRequest;
+
+struct Options {
+    iterations: u32,
+    repeats: u32,
+    only: Option<String>,
+}
+
+fn options() -> Options {
+    let mut options = Options { iterations: 20_000, repeats: 5, only: None };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().unwrap_or_else(|| panic!("{name} needs a value"));
+        match arg.as_str() {
+            "--iterations" => options.iterations = value("--iterations").parse().expect("--iterations N"),
+            "--repeats" => options.repeats = value("--repeats").parse().expect("--repeats N"),
+            "--only" => options.only = Some(value("--only")),
+            // `cargo bench` passes `--bench`; anything else is a mistake.
+            "--bench" => {}
+            other => panic!("unknown argument {other:?} (--iterations N --repeats N --only WORK)"),
+        }
+    }
+    options
+}
+
+/// Per-call nanoseconds of each repeat.
+fn time<R>(options: &Options, mut work: impl FnMut() -> R) -> Vec<f64> {
+    for _ in 0..(options.iterations / 10).max(1) {
+        black_box(work());
+    }
+    (0..options.repeats)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..options.iterations {
+                black_box(work());
+            }
+            started.elapsed().as_nanos() as f64 / f64::from(options.iterations)
+        })
+        .collect()
+}
+
+fn report(options: &Options, work: &str, description: &str, mut samples: Vec<f64>) {
+    samples.sort_by(f64::total_cmp);
+    let median = samples[samples.len() / 2];
+    let min = samples[0];
+    println!(
+        "{{\"side\": \"rust\", \"work\": \"{work}\", \"median_ns\": {median:.1}, \"min_ns\": {min:.1}, \
+         \"iterations\": {}, \"repeats\": {}, \"description\": \"{description}\"}}",
+        options.iterations, options.repeats
+    );
+}
+
+fn main() {
+    let options = options();
+    let wanted = |work: &str| options.only.as_deref().is_none_or(|only| only == work);
+
+    if wanted("whole_call") {
+        let runtime = common::runtime();
+        let client = common::canned_client(common::SUCCESS_BODY);
+        assert!(runtime.block_on(common::whole_call(&client)), "the canned call failed");
+        let samples = time(&options, || runtime.block_on(common::whole_call(&client)));
+        report(&options, "whole_call", "tcapi::ssl::Client, canned transport, rate limit off", samples);
+    }
+    if wanted("build_sign_serialize") {
+        let credentials = common::credentials();
+        let samples = time(&options, || common::build_sign_serialize(black_box(&credentials)));
+        report(&options, "build_sign_serialize", "builder, serde_json::to_vec, sign::signed_request", samples);
+    }
+    if wanted("sign") {
+        let credentials = common::credentials();
+        let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
+        let timestamp = common::now();
+        let samples = time(&options, || {
+            sign::authorization(
+                black_box(&credentials),
+                &SigningInput {
+                    service: "ssl",
+                    host: common::HOST,
+                    content_type: sign::CONTENT_TYPE_JSON,
+                    timestamp,
+                    body: black_box(&body),
+                },
+            )
+        });
+        report(&options, "sign", "sign::authorization from the body bytes", samples);
+    }
+    if wanted("sign_proposed") {
+        let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
+        let timestamp = common::now();
+        let proposed = |body: &[u8]| {
+            common::proposed_sign::authorization(
+                common::SECRET_ID,
+                common::SECRET_KEY,
+                "ssl",
+                common::HOST,
+                sign::CONTENT_TYPE_JSON,
+                timestamp,
+                body,
+            )
+        };
+        let current = sign::authorization(
+            &common::credentials(),
+            &SigningInput {
+                service: "ssl",
+                host: common::HOST,
+                content_type: sign::CONTENT_TYPE_JSON,
+                timestamp,
+                body: &body,
+            },
+        );
+        assert_eq!(proposed(&body), current.ok(), "the proposal signs differently");
+        let samples = time(&options, || proposed(black_box(&body)));
+        report(&options, "sign_proposed", "benches/common/proposed_sign.rs, no intermediate strings", samples);
+    }
+    if wanted("decode_success") {
+        let body = common::SUCCESS_BODY.as_bytes();
+        assert!(decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, body).is_ok());
+        let samples =
+            time(&options, || decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, black_box(body)));
+        report(&options, "decode_success", "decode_response, success body", samples);
+    }
+    if wanted("decode_error") {
+        let body = common::ERROR_BODY.as_bytes();
+        assert!(decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, body).is_err());
+        let samples =
+            time(&options, || decode_response::<CertificateOrderSubmitRequest>(StatusCode::OK, black_box(body)));
+        report(&options, "decode_error", "decode_response, error body", samples);
+    }
+    if wanted("crypto_floor") {
+        let floor = common::FloorInput::new(1_700_000_000);
+        let samples = time(&options, || black_box(&floor).compute());
+        report(&options, "crypto_floor", "2 SHA-256 + 4 HMAC-SHA256 (sha2/hmac)", samples);
+    }
+}
