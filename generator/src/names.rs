@@ -32,9 +32,13 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Whether `name` is already UpperCamelCase, usable as a type or variant name as it stands.
+/// Whether `name` can be a type or variant name as it stands: an ASCII identifier starting with
+/// an upper-case letter, without underscores (acronyms such as `CreateCSR` are kept as written).
 pub fn is_type_name(name: &str) -> bool {
-    is_identifier(name) && name.to_upper_camel_case() == name && !NOT_RAW.contains(&name)
+    is_identifier(name)
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !name.contains('_')
+        && !NOT_RAW.contains(&name)
 }
 
 /// The Rust field or method name of a wire name, without the raw prefix (`cert_id`, `type`).
@@ -75,6 +79,7 @@ mod tests {
         assert_eq!(error_variant("FailedOperation.NetworkError"), "FailedOperationNetworkError");
         assert!(is_keyword("type") && snake_problem("type").is_none());
         assert!(snake_problem("self").is_some() && snake_problem("9lives").is_some());
-        assert!(is_type_name("CertificateStatus") && !is_type_name("certificateStatus") && !is_type_name("Self"));
+        assert!(is_type_name("CertificateStatus") && is_type_name("CreateCSR"));
+        assert!(!is_type_name("certificateStatus") && !is_type_name("Self") && !is_type_name("Snake_Case"));
     }
 }

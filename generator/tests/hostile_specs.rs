@@ -150,6 +150,9 @@ fn every_broken_spec_gets_its_exact_located_messages() {
         ("lower-case action name", BASE.replace("  Ping:", "  ping:"), vec![
             "8:3: invalid action name `ping` (an UpperCamelCase ASCII name such as `CertificateOrderSubmit`)",
         ]),
+        ("action names colliding in snake_case", base_with("  PingCSR:\n    title: t\n    doc: d\n  PingCsr:\n    title: t\n    doc: d\n"), vec![
+            "14:3: actions `PingCSR` and `PingCsr` both become the method `ping_csr` (action names that stay distinct in snake_case)",
+        ]),
         ("non-ASCII name", base_with("    request:\n      Größe: {type: string, doc: s}\n"), vec![
             "12:7: invalid name `Größe` (an ASCII name of letters, digits and underscores)",
         ]),
