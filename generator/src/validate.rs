@@ -246,6 +246,7 @@ impl Validator<'_, '_> {
             .iter()
             .map(|name| ((*name).to_owned(), "a name every service module defines".to_owned()))
             .collect();
+        let mut methods: HashMap<String, &str> = HashMap::new();
         for action in self.spec.actions.keys() {
             if !names::is_type_name(action) {
                 self.reporter.at_key(
@@ -254,6 +255,15 @@ impl Validator<'_, '_> {
                     "an UpperCamelCase ASCII name such as `CertificateOrderSubmit`",
                 );
                 continue;
+            }
+            let method = names::module_name(action);
+            if let Some(first) = methods.insert(method.clone(), action) {
+                let message = format!("actions `{first}` and `{action}` both become the method `{method}`");
+                self.reporter.at_key(
+                    &path_of(&["actions", action]),
+                    message,
+                    "action names that stay distinct in snake_case",
+                );
             }
             for suffix in ["Request", "Response", "Builder", "ErrorCode"] {
                 let generated = format!("{action}{suffix}");
