@@ -32,7 +32,18 @@ pub fn prose(text: &str) -> String {
 
 /// Sanitized lines of `text`: trimmed, markdown-significant characters escaped, URLs wrapped.
 pub fn sanitize(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text.lines().map(|line| escape_line(line.trim())).collect();
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines().map(|line| escape_line(line.trim())) {
+        // Markdown would continue a numbered item with the next plain line; the text means a
+        // new paragraph (and clippy's doc_lazy_continuation agrees).
+        if lines.last().is_some_and(|previous| is_numbered_item(previous))
+            && !line.is_empty()
+            && !is_numbered_item(&line)
+        {
+            lines.push(String::new());
+        }
+        lines.push(line);
+    }
     // No leading or trailing blank lines, and at most one blank line in a row.
     lines.dedup_by(|next, previous| next.is_empty() && previous.is_empty());
     while lines.first().is_some_and(String::is_empty) {
@@ -42,6 +53,12 @@ pub fn sanitize(text: &str) -> Vec<String> {
         lines.pop();
     }
     lines
+}
+
+/// Whether a line starts a numbered list item (`12. text`, `3) text`).
+fn is_numbered_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && matches!(line[digits..].chars().next(), Some('.' | ')'))
 }
 
 fn escape_line(line: &str) -> String {
@@ -102,5 +119,6 @@ mod tests {
         assert_eq!(sanitize("see https://example.com/x_y. Done"), ["see <https://example.com/x_y>. Done"]);
         assert_eq!(sanitize("- not a list"), ["\\- not a list"]);
         assert!(sanitize("  \n").is_empty());
+        assert_eq!(sanitize("1. one\n2. two\nNote: after"), ["1. one", "2. two", "", "Note: after"]);
     }
 }
