@@ -25,7 +25,9 @@ fn main() {
         Some("serve") => serve(),
         Some("drive") => drive(&args[1..]),
         _ => {
-            eprintln!("usage: loopback serve | loopback drive --endpoint URL --requests N --concurrency C [--warmup W]");
+            eprintln!(
+                "usage: loopback serve | loopback drive --endpoint URL --requests N --concurrency C [--warmup W]"
+            );
             std::process::exit(2);
         }
     }

@@ -147,9 +147,8 @@ impl FloorInput {
     pub fn new(timestamp: i64) -> Self {
         let body = serde_json::to_vec(&build_request()).unwrap_or_default();
         let body_hash = hex::encode(Sha256::digest(&body));
-        let canonical_request = format!(
-            "POST\n/\n\ncontent-type:application/json\nhost:{HOST}\n\ncontent-type;host\n{body_hash}"
-        );
+        let canonical_request =
+            format!("POST\n/\n\ncontent-type:application/json\nhost:{HOST}\n\ncontent-type;host\n{body_hash}");
         let date = "2023-11-14";
         let string_to_sign = format!(
             "TC3-HMAC-SHA256\n{timestamp}\n{date}/ssl/tc3_request\n{}",

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Prints the table of scripts/bench/compare.sh from the JSON lines both sides wrote.
+
+  report.py MICRO_JSONL [LOAD_JSONL]
+
+Ratios are Python's time (or Rust's throughput) divided by the other side's: above 1, tcapi is
+faster. The issue-6 targets are printed with the measured value and whether it is met; they are
+measured here, never asserted.
+"""
+
+import json
+import sys
+
+WORKS = [
+    ("whole_call", "one whole call, network replaced by a canned response"),
+    ("whole_call_adapter", "  same, Python stubbed at the transport adapter"),
+    ("build_sign_serialize", "build + serialize + sign a request"),
+    ("sign", "signing alone (body bytes -> Authorization)"),
+    ("sign_proposed", "  signing, proposed streaming signer (benches/common/proposed_sign.rs)"),
+    ("decode_success", "decode a success response"),
+    ("decode_error", "decode an error response"),
+    ("crypto_floor", "crypto floor: 2 SHA-256 + 4 HMAC-SHA256"),
+]
+
+
+def read(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                rows.append(json.loads(line))
+    return rows
+
+
+def us(ns):
+    return "%.2f" % (ns / 1000.0)
+
+
+def main():
+    micro = read(sys.argv[1])
+    load = read(sys.argv[2]) if len(sys.argv) > 2 else []
+    by = {(row["side"], row["work"]): row for row in micro}
+    iterations = next((row["iterations"] for row in micro), 0)
+    repeats = next((row["repeats"] for row in micro), 0)
+
+    print()
+    print("Per call, median of %d repeats of %d calls (microseconds; min in parentheses)" % (repeats, iterations))
+    print()
+    print("| work | Python SDK (us) | tcapi (us) | Python / tcapi |")
+    print("| --- | ---: | ---: | ---: |")
+    for work, label in WORKS:
+        python = by.get(("python", work))
+        rust = by.get(("rust", work))
+        if rust is None and work == "whole_call_adapter":
+            rust = by.get(("rust", "whole_call"))
+        if python is None and rust is None:
+            continue
+        python_text = "%s (%s)" % (us(python["median_ns"]), us(python["min_ns"])) if python else "-"
+        rust_text = "%s (%s)" % (us(rust["median_ns"]), us(rust["min_ns"])) if rust else "-"
+        ratio = "%.0fx" % (python["median_ns"] / rust["median_ns"]) if python and rust else "-"
+        print("| %s | %s | %s | %s |" % (label, python_text, rust_text, ratio))
+
+    if load:
+        sides = {row["side"]: row for row in load}
+        python, rust = sides.get("python"), sides.get("rust")
+        print()
+        first = rust or python
+        print(
+            "Loopback against the mock server (release), %d requests, concurrency %d, rate limit off"
+            % (first["requests"], first["concurrency"])
+        )
+        print()
+        print("| | Python SDK | tcapi | tcapi / Python |")
+        print("| --- | ---: | ---: | ---: |")
+        if python and rust:
+            print(
+                "| requests per second | %.0f | %.0f | %.1fx |"
+                % (python["rps"], rust["rps"], rust["rps"] / python["rps"])
+            )
+            print(
+                "| p50 latency (ms) | %.3f | %.3f | %.1fx lower |"
+                % (python["p50_ms"], rust["p50_ms"], python["p50_ms"] / rust["p50_ms"])
+            )
+            print(
+                "| p99 latency (ms) | %.3f | %.3f | %.1fx lower |"
+                % (python["p99_ms"], rust["p99_ms"], python["p99_ms"] / rust["p99_ms"])
+            )
+            print("| errors | %d | %d | |" % (python["errors"], rust["errors"]))
+
+    print()
+    print("Issue 6 targets (measured in this run):")
+    python_call, rust_call = by.get(("python", "whole_call")), by.get(("rust", "whole_call"))
+    if python_call and rust_call:
+        ratio = python_call["median_ns"] / rust_call["median_ns"]
+        print(
+            "- whole call >= 150x faster than the Python SDK: %.0fx -> %s"
+            % (ratio, "met" if ratio >= 150 else "NOT met")
+        )
+    build, floor = by.get(("rust", "build_sign_serialize")), by.get(("rust", "crypto_floor"))
+    if build and floor:
+        ratio = build["median_ns"] / floor["median_ns"]
+        print(
+            "- build + sign + serialize within 2x of the crypto floor: %.2fx -> %s"
+            % (ratio, "met" if ratio <= 2 else "NOT met")
+        )
+    if load:
+        sides = {row["side"]: row for row in load}
+        if "python" in sides and "rust" in sides:
+            ratio = sides["rust"]["rps"] / sides["python"]["rps"]
+            print(
+                "- loopback throughput >= 10x the Python SDK's: %.1fx -> %s"
+                % (ratio, "met" if ratio >= 10 else "NOT met")
+            )
+
+
+if __name__ == "__main__":
+    main()
