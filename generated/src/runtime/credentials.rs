@@ -383,9 +383,15 @@ fn parse_profile(path: &Path, text: &str) -> Result<Credentials, CredentialsErro
 /// Tries providers in order: the first that holds credentials wins; a source with no credentials
 /// is skipped; a source with invalid values stops the chain (a misconfiguration to fix, not to
 /// hide); when none holds any, the error lists what each said.
+///
+/// The first credentials found are kept for the life of the chain (and of the clients sharing
+/// it), so the environment and the profile file are read once rather than on every request, and
+/// no file is read on the async path after that. Failures are not kept: the next call tries
+/// again. Build a new client to pick up changed credentials.
 #[derive(Debug, Clone)]
 pub struct CredentialsChain {
     providers: Vec<Arc<dyn ProvideCredentials>>,
+    resolved: Arc<std::sync::OnceLock<Credentials>>,
 }
 
 impl CredentialsChain {
@@ -404,17 +410,21 @@ impl CredentialsChain {
 
     /// A chain of these providers.
     pub fn new(providers: Vec<Arc<dyn ProvideCredentials>>) -> Self {
-        CredentialsChain { providers }
+        CredentialsChain { providers, resolved: Arc::default() }
     }
 }
 
 impl ProvideCredentials for CredentialsChain {
     fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        if let Some(resolved) = self.resolved.get() {
+            return Ok(resolved.clone());
+        }
         let mut tried = Vec::new();
         for provider in &self.providers {
             match provider.credentials() {
                 Err(error @ CredentialsError::NotConfigured { .. }) => tried.push(error),
-                other => return other,
+                Ok(found) => return Ok(self.resolved.get_or_init(|| found).clone()),
+                Err(error) => return Err(error),
             }
         }
         Err(CredentialsError::NoneFound { tried })
@@ -431,6 +441,37 @@ mod tests {
         let debug = format!("{credentials:?}");
         assert!(debug.contains("AKIDexample"));
         assert!(!debug.contains("very-secret"), "{debug}");
+    }
+
+    /// A source that counts how often it is asked, and has credentials only from the second ask.
+    #[derive(Debug, Default)]
+    struct CountingSource {
+        asked: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ProvideCredentials for CountingSource {
+        fn credentials(&self) -> Result<Credentials, CredentialsError> {
+            match self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Err(CredentialsError::NotConfigured {
+                    source_name: "counting source".into(),
+                    detail: "nothing yet".into(),
+                }),
+                _ => Ok(Credentials::new("AKIDcounted", "counted-key")),
+            }
+        }
+    }
+
+    #[test]
+    fn the_chain_keeps_the_first_credentials_found_but_not_failures() {
+        let source = Arc::new(CountingSource::default());
+        let chain = CredentialsChain::new(vec![source.clone()]);
+        assert!(matches!(chain.credentials(), Err(CredentialsError::NoneFound { .. })));
+        for _ in 0..3 {
+            let found = chain.clone().credentials().map(|found| found.secret_id().to_owned());
+            assert_eq!(found.as_deref(), Ok("AKIDcounted"));
+        }
+        // Asked once for the failure and once for the success; clones shared what was found.
+        assert_eq!(source.asked.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     #[test]
