@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 pub mod codegen;
+pub mod import;
+pub mod scale;
 
 use std::path::PathBuf;
 

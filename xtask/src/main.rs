@@ -1,6 +1,8 @@
-//! `cargo xtask codegen [--check]`.
+//! `cargo xtask codegen [--check]`, `cargo xtask import`, `cargo xtask scale`.
 
 use std::process::ExitCode;
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use xtask::codegen;
@@ -19,6 +21,48 @@ enum Task {
         /// Write nothing; fail with a diff when the generated files are stale.
         #[arg(long)]
         check: bool,
+    },
+    /// Create or update specs from Tencent's published API metadata (see xtask/IMPORT.md).
+    Import {
+        /// The tccli-intl-en wheel, or the directory where it was unpacked.
+        #[arg(long, value_name = "WHEEL_OR_DIR")]
+        from: PathBuf,
+        /// The tencentcloud-sdk-python-intl-en wheel or directory (error codes); default: --from.
+        #[arg(long, value_name = "WHEEL_OR_DIR")]
+        errors: Option<PathBuf>,
+        /// One service (every version of it), by package directory or short name.
+        #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+        service: Option<String>,
+        /// Every service version in the metadata.
+        #[arg(long)]
+        all: bool,
+        /// The directory of spec files.
+        #[arg(long, default_value = codegen::SERVICES_DIR)]
+        out: PathBuf,
+        /// Write nothing; fail when a spec lags the metadata, naming each difference.
+        #[arg(long)]
+        check: bool,
+        /// Print every note line (renames, dropped examples, paginators), not only their counts.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Import and generate every service version into target/scale and `cargo check` the result.
+    Scale {
+        /// The tccli-intl-en wheel or directory.
+        #[arg(long, value_name = "WHEEL_OR_DIR")]
+        from: PathBuf,
+        /// The tencentcloud-sdk-python-intl-en wheel or directory.
+        #[arg(long, value_name = "WHEEL_OR_DIR")]
+        errors: Option<PathBuf>,
+        /// The scratch directory.
+        #[arg(long, default_value = "target/scale")]
+        dir: PathBuf,
+        /// Import and generate only; skip `cargo check`.
+        #[arg(long)]
+        no_check: bool,
+        /// Lines of generated code per `cargo check` batch (rustc's memory grows with it).
+        #[arg(long, default_value_t = 150_000)]
+        batch_lines: usize,
     },
 }
 
@@ -41,6 +85,58 @@ fn main() -> ExitCode {
                 }
                 Err(error) => {
                     eprintln!("{error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Task::Import { from, errors, service, all, out, check, verbose } => {
+            let selection = match service {
+                Some(name) if !all => xtask::import::Selection::Service(name),
+                _ => xtask::import::Selection::All,
+            };
+            let options = xtask::import::ImportOptions {
+                from,
+                errors,
+                selection,
+                out: root.join(out),
+                common_errors: root.join(codegen::COMMON_ERRORS_SPEC),
+                check,
+                validate: !check,
+            };
+            match xtask::import::run(&options) {
+                Ok(reports) => {
+                    for report in &reports {
+                        print!("{}", report.render(verbose));
+                    }
+                    let lagging = reports.iter().filter(|report| report.lags()).count();
+                    let invalid = reports.iter().filter(|report| !report.validation.is_empty()).count();
+                    if lagging > 0 {
+                        println!(
+                            "{lagging} spec(s) lag the metadata; `cargo xtask import` (without --check) adds what is missing"
+                        );
+                    }
+                    if invalid > 0 {
+                        println!("{invalid} spec(s) written do not validate; see INVALID lines above");
+                    }
+                    if lagging > 0 || invalid > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+                }
+                Err(error) => {
+                    eprintln!("import: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Task::Scale { from, errors, dir, no_check, batch_lines } => {
+            let options =
+                xtask::scale::ScaleOptions { from, errors, dir: root.join(dir), cargo_check: !no_check, batch_lines };
+            match xtask::scale::run(&root, &options) {
+                Ok(report) => {
+                    print!("{}", report.render(false));
+                    println!("full report: {}", options.dir.join("report.txt").display());
+                    if report.all_pass() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+                }
+                Err(error) => {
+                    eprintln!("scale: {error}");
                     ExitCode::FAILURE
                 }
             }

@@ -7,34 +7,188 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `AuthFailure`: A CAM signature/authentication error occurred.
+    AuthFailure,
+    /// `AuthFailure.UnauthorizedOperation`: The operation is unauthorized.
+    AuthFailureUnauthorizedOperation,
     /// `FailedOperation`: Operation failed.
     FailedOperation,
     /// `FailedOperation.AuthError`: You do not have permission to perform this operation.
     FailedOperationAuthError,
+    /// `FailedOperation.BoundResources`: Cannot be deleted when there are unbound cloud resources.
+    FailedOperationBoundResources,
+    /// `FailedOperation.CAMAuthorizedFail`: A CAM authentication error occurred.
+    FailedOperationCamAuthorizedFail,
+    /// `FailedOperation.CancelAuditCertificateFailed`: Tencent documents no message for this code.
+    FailedOperationCancelAuditCertificateFailed,
+    /// `FailedOperation.CancelOrderFailed`: Failed to cancel the order.
+    FailedOperationCancelOrderFailed,
+    /// `FailedOperation.CannotBeDeletedIssued`: Failed to delete the certificate because it has been issued.
+    FailedOperationCannotBeDeletedIssued,
+    /// `FailedOperation.CannotBeDeletedWithinHour`: Free certificates cannot be deleted within 1 hour after being applied for.
+    FailedOperationCannotBeDeletedWithinHour,
+    /// `FailedOperation.CannotGetOrder`: Failed to get order information. Try again later.
+    FailedOperationCannotGetOrder,
+    /// `FailedOperation.CertificateCaError`: Note: the uploaded certificate content does not conform to the standard format of ca certificates. please check whether the certificate type is incorrect.
+    FailedOperationCertificateCaError,
+    /// `FailedOperation.CertificateCancelFailedMulti`: Tencent documents no message for this code.
+    FailedOperationCertificateCancelFailedMulti,
+    /// `FailedOperation.CertificateChainError`: Tencent documents no message for this code.
+    FailedOperationCertificateChainError,
+    /// `FailedOperation.CertificateCsrParseFailed`: Tencent documents no message for this code.
+    FailedOperationCertificateCsrParseFailed,
+    /// `FailedOperation.CertificateDeployDetailRollbackStatusInvalid`: This operation can be performed only when the record status is Complete.
+    FailedOperationCertificateDeployDetailRollbackStatusInvalid,
+    /// `FailedOperation.CertificateDeployHasPendingRecord`: There is a running certificate deployment task. Please try again after the deployment is complete.
+    FailedOperationCertificateDeployHasPendingRecord,
+    /// `FailedOperation.CertificateDeployInstanceEmpty`: There is no instance for the selected cloud resource. Updating failed. Please try again after checking it.
+    FailedOperationCertificateDeployInstanceEmpty,
+    /// `FailedOperation.CertificateDeployNotExist`: The certificate deployment record does not exist.
+    FailedOperationCertificateDeployNotExist,
+    /// `FailedOperation.CertificateDeployRetryStatusInvalid`: This operation can be performed only when the record status is Failed.
+    FailedOperationCertificateDeployRetryStatusInvalid,
+    /// `FailedOperation.CertificateDeployRollbackStatusInvalid`: A rollback can be performed only when there is a record indicating successful deployment.
+    FailedOperationCertificateDeployRollbackStatusInvalid,
+    /// `FailedOperation.CertificateEncryptInvalid`: The certificate is suspected to be an SM2 certificate and does not comply with the selected certificate standard. Please check whether the selected certificate standard and the content of the certificate are correct.
+    FailedOperationCertificateEncryptInvalid,
+    /// `FailedOperation.CertificateExists`: The certificate already exists.
+    FailedOperationCertificateExists,
+    /// `FailedOperation.CertificateHostDeployCanNotAllow`: The current certificate is not allowed to use the one-click update function.
+    FailedOperationCertificateHostDeployCanNotAllow,
+    /// `FailedOperation.CertificateHostResourceInnerInterrupt`: Unable to use the deployment feature because the login account is an internal account with too many instance resources. Please contact us to handle it.
+    FailedOperationCertificateHostResourceInnerInterrupt,
+    /// `FailedOperation.CertificateHostResourceInstanceHugeLimit`: There are too many instances under the current account. Loading cannot be performed properly. Please switch the loading mode. After switching, click "Refresh List" and wait for a period of time. Then, all the instances can be loaded.
+    FailedOperationCertificateHostResourceInstanceHugeLimit,
+    /// `FailedOperation.CertificateHostResourceTypeInvalid`: The cloud resource type is invalid.
+    FailedOperationCertificateHostResourceTypeInvalid,
+    /// `FailedOperation.CertificateInfoSubmitContactEmailEmpty`: Mailbox cannot be empty
+    FailedOperationCertificateInfoSubmitContactEmailEmpty,
+    /// `FailedOperation.CertificateInfoSubmitDomainInvalid`: The input domain name %s is in incorrect format. Please check and resubmit.
+    FailedOperationCertificateInfoSubmitDomainInvalid,
     /// `FailedOperation.CertificateInfoSubmitStatusInvalid`: Certificate status does not allow submitting documentation.
     FailedOperationCertificateInfoSubmitStatusInvalid,
     /// `FailedOperation.CertificateInvalid`: The certificate is invalid.
     FailedOperationCertificateInvalid,
+    /// `FailedOperation.CertificateMatchError`: Note: the certificate content and private key do not match. please check (pay attention to whether there are extra spaces).
+    FailedOperationCertificateMatchError,
+    /// `FailedOperation.CertificateMismatch`: The certificate and the private key do not match.
+    FailedOperationCertificateMismatch,
+    /// `FailedOperation.CertificateNotAvailable`: The certificate is not available. Please check and try again.
+    FailedOperationCertificateNotAvailable,
+    /// `FailedOperation.CertificateNotDeployInstance`: The certificate is not allowed to be deployed under the instance list.
+    FailedOperationCertificateNotDeployInstance,
     /// `FailedOperation.CertificateNotFound`: The certificate does not exist.
     FailedOperationCertificateNotFound,
+    /// `FailedOperation.CertificateNotFoundOrCantCancel`: The certificate does not exist, or the review cannot be canceled.
+    FailedOperationCertificateNotFoundOrCantCancel,
     /// `FailedOperation.CertificateOrderSubmitProcessing`: Your order is being processed. Please wait patiently.
     FailedOperationCertificateOrderSubmitProcessing,
+    /// `FailedOperation.CertificateOrderSubmitRootCAInvalid`: The currently selected root certificate is invalid. Please reselect.
+    FailedOperationCertificateOrderSubmitRootCaInvalid,
+    /// `FailedOperation.CertificateParseError`: Parsing failed. check if the certificate meets the standard and pay attention to whether there are extra spaces.
+    FailedOperationCertificateParseError,
     /// `FailedOperation.CertificatePreVerifyEmailInvalid`: The format of the entered email address is incorrect. Please check and resubmit.
     FailedOperationCertificatePreVerifyEmailInvalid,
+    /// `FailedOperation.CertificateStatusNotAllowResubmit`: You cannot re-submit a review application for a certificate in this status.
+    FailedOperationCertificateStatusNotAllowResubmit,
+    /// `FailedOperation.CertificateStatusNotAllowVerify`: The certificate status does not allow domain name verification.
+    FailedOperationCertificateStatusNotAllowVerify,
+    /// `FailedOperation.CertificateSubmitHostingCertError`: Uploaded certificate managed renewal cannot submit order manually
+    FailedOperationCertificateSubmitHostingCertError,
+    /// `FailedOperation.CertificateSyncTaskIdInvalid`: The cert associated with the cloud resource query task id is invalid.
+    FailedOperationCertificateSyncTaskIdInvalid,
+    /// `FailedOperation.CertificateWhiteFuncError`: Tencent documents no message for this code.
+    FailedOperationCertificateWhiteFuncError,
+    /// `FailedOperation.ConfirmLetterTooLarge`: The confirmation letter file cannot exceed 1.4 MB.
+    FailedOperationConfirmLetterTooLarge,
+    /// `FailedOperation.ConfirmLetterTooSmall`: The confirmation letter file cannot be smaller than 1 KB.
+    FailedOperationConfirmLetterTooSmall,
+    /// `FailedOperation.DeleteFailedTimeNotUp`: Cannot be deleted when the free cert application time has not exceeded 1 hour.
+    FailedOperationDeleteFailedTimeNotUp,
+    /// `FailedOperation.DeleteResourceFailed`: The certificate is associated with a Tencent Cloud resource and cannot be deleted.
+    FailedOperationDeleteResourceFailed,
+    /// `FailedOperation.ExceedsFreeLimit`: The number of free certificates exceeds the maximum value.
+    FailedOperationExceedsFreeLimit,
+    /// `FailedOperation.GenCSRFail`: Tencent documents no message for this code.
+    FailedOperationGenCsrFail,
+    /// `FailedOperation.InvalidCertificateSource`: Certificate source error.
+    FailedOperationInvalidCertificateSource,
     /// `FailedOperation.InvalidCertificateStatusCode`: The certificate status is incorrect.
     FailedOperationInvalidCertificateStatusCode,
+    /// `FailedOperation.InvalidConfirmLetterFormat`: The format of the confirmation letter file is invalid (JPG, JPEG, PNG, and PDF are supported).
+    FailedOperationInvalidConfirmLetterFormat,
+    /// `FailedOperation.InvalidConfirmLetterFormatWosign`: The format of the confirmation letter file is invalid (JPG, PDF, and GIF are supported).
+    FailedOperationInvalidConfirmLetterFormatWosign,
     /// `FailedOperation.InvalidParam`: Incorrect parameters.
     FailedOperationInvalidParam,
+    /// `FailedOperation.MainDomainCertificateCountLimit`: The number of free certificates applied for under the primary domain name (%s) has reached the upper limit of %s. Please purchase a paid certificate.
+    FailedOperationMainDomainCertificateCountLimit,
     /// `FailedOperation.NetworkError`: The CA system is busy. Try again later.
     FailedOperationNetworkError,
     /// `FailedOperation.NoProjectPermission`: You do not have the permission to operate on this project.
     FailedOperationNoProjectPermission,
     /// `FailedOperation.NoRealNameAuth`: You have not completed the identity verification.
     FailedOperationNoRealNameAuth,
+    /// `FailedOperation.OrderAlreadyReplaced`: This order has already been replaced.
+    FailedOperationOrderAlreadyReplaced,
+    /// `FailedOperation.OrderReplaceFailed`: Failed to reissue a certificate.
+    FailedOperationOrderReplaceFailed,
+    /// `FailedOperation.PackageCountLimit`: The remaining benefit points are insufficient.
+    FailedOperationPackageCountLimit,
+    /// `FailedOperation.PackageExpired`: The benefit package has expired.
+    FailedOperationPackageExpired,
+    /// `FailedOperation.PackageNotFound`: The benefit package does not exist.
+    FailedOperationPackageNotFound,
+    /// `FailedOperation.RenewNotIssued`: Cannot perform deletion when the renewed cert has not been issued.
+    FailedOperationRenewNotIssued,
+    /// `FailedOperation.RevokeFailed`: Certificate revocation failed.
+    FailedOperationRevokeFailed,
+    /// `FailedOperation.RevokeResourceFailed`: The cert is bound to cloud resources and cannot be revoked.
+    FailedOperationRevokeResourceFailed,
+    /// `FailedOperation.RoleNotFoundAuthorization`: The role does not exist. Please authorize the role first.
+    FailedOperationRoleNotFoundAuthorization,
+    /// `FailedOperation.SystemError`: A system error occurred.
+    FailedOperationSystemError,
+    /// `FailedOperation.UploadConfirmCertificateNotSupport`: Tencent documents no message for this code.
+    FailedOperationUploadConfirmCertificateNotSupport,
+    /// `FailedOperation.UploadConfirmCertificateNotSupportDV`: Tencent documents no message for this code.
+    FailedOperationUploadConfirmCertificateNotSupportDv,
     /// `InternalError`: Internal error.
     InternalError,
+    /// `InternalError.BackendResponseEmpty`: The backend service response is empty.
+    InternalErrorBackendResponseEmpty,
     /// `InternalError.BackendResponseError`: An error occurred with the backend service response.
     InternalErrorBackendResponseError,
+    /// `InvalidParameter`: The parameter is incorrect.
+    InvalidParameter,
+    /// `InvalidParameter.CertificateStatusNotAllowResubmit`: u200cYou cannot re-submit a review application for a certificate in this status.
+    InvalidParameterCertificateStatusNotAllowResubmit,
+    /// `InvalidParameter.CertificatesNumberExceeded`: Number of certificates exceed the limit.
+    InvalidParameterCertificatesNumberExceeded,
+    /// `InvalidParameter.InvalidCSRId`: Incorrect CSR ID.
+    InvalidParameterInvalidCsrId,
+    /// `InvalidParameter.MissMatchPrivateKey`: There is no matching private key.
+    InvalidParameterMissMatchPrivateKey,
+    /// `InvalidParameter.PackageIdsInvalid`: The list of benefit point IDs is invalid.
+    InvalidParameterPackageIdsInvalid,
+    /// `InvalidParameter.RenewAlgorithmInvalid`: The algorithm is invalid.
+    InvalidParameterRenewAlgorithmInvalid,
+    /// `InvalidParameter.WithDetailReason`: The parameter is incorrect.
+    InvalidParameterWithDetailReason,
+    /// `InvalidParameterValue`: Invalid parameter value.
+    InvalidParameterValue,
+    /// `InvalidParameterValue.CertificateDomainMaxLengthInvalid`: Tencent documents no message for this code.
+    InvalidParameterValueCertificateDomainMaxLengthInvalid,
+    /// `InvalidParameterValue.CertificateEmailParseInvalid`: Tencent documents no message for this code.
+    InvalidParameterValueCertificateEmailParseInvalid,
+    /// `InvalidParameterValue.IntermediateCertNotSame`: Intermediate certificate inconsistent.
+    InvalidParameterValueIntermediateCertNotSame,
+    /// `LimitExceeded.RateLimitExceeded`: The API rate limit is reached.
+    LimitExceededRateLimitExceeded,
+    /// `MissingParameter`: Missing parameter.
+    MissingParameter,
+    /// `ResourceNotFound.Manager`: The manager of the company does not exist.
+    ResourceNotFoundManager,
     /// `ActionOffline`: This API has been deprecated.
     ActionOffline,
     /// `AuthFailure.InvalidAuthorization`: The \`Authorization\` in the request header is invalid.
@@ -51,16 +205,10 @@ pub enum ErrorCode {
     AuthFailureSignatureFailure,
     /// `AuthFailure.TokenFailure`: Token error.
     AuthFailureTokenFailure,
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM authentication failed).
-    AuthFailureUnauthorizedOperation,
     /// `DryRunOperation`: The DryRun operation would have succeeded.
     DryRunOperation,
     /// `InvalidAction`: The API does not exist.
     InvalidAction,
-    /// `InvalidParameter`: Incorrect parameter.
-    InvalidParameter,
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue,
     /// `InvalidRequest`: The multipart format of the request body is incorrect.
     InvalidRequest,
     /// `IpInBlacklist`: Your IP is in the uin IP blocklist.
@@ -69,8 +217,6 @@ pub enum ErrorCode {
     IpNotInWhitelist,
     /// `LimitExceeded`: Quota limit exceeded.
     LimitExceeded,
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter,
     /// `NoSuchProduct`: The product does not exist.
     NoSuchProduct,
     /// `NoSuchVersion`: The API version does not exist.
@@ -114,36 +260,223 @@ pub enum ErrorCode {
 impl crate::runtime::ErrorCode for ErrorCode {
     fn from_code(code: &str) -> Self {
         match code {
+            "AuthFailure" => Self::AuthFailure,
+            "AuthFailure.UnauthorizedOperation" => Self::AuthFailureUnauthorizedOperation,
             "FailedOperation" => Self::FailedOperation,
             "FailedOperation.AuthError" => Self::FailedOperationAuthError,
+            "FailedOperation.BoundResources" => Self::FailedOperationBoundResources,
+            "FailedOperation.CAMAuthorizedFail" => Self::FailedOperationCamAuthorizedFail,
+            "FailedOperation.CancelAuditCertificateFailed" => {
+                Self::FailedOperationCancelAuditCertificateFailed
+            }
+            "FailedOperation.CancelOrderFailed" => Self::FailedOperationCancelOrderFailed,
+            "FailedOperation.CannotBeDeletedIssued" => {
+                Self::FailedOperationCannotBeDeletedIssued
+            }
+            "FailedOperation.CannotBeDeletedWithinHour" => {
+                Self::FailedOperationCannotBeDeletedWithinHour
+            }
+            "FailedOperation.CannotGetOrder" => Self::FailedOperationCannotGetOrder,
+            "FailedOperation.CertificateCaError" => {
+                Self::FailedOperationCertificateCaError
+            }
+            "FailedOperation.CertificateCancelFailedMulti" => {
+                Self::FailedOperationCertificateCancelFailedMulti
+            }
+            "FailedOperation.CertificateChainError" => {
+                Self::FailedOperationCertificateChainError
+            }
+            "FailedOperation.CertificateCsrParseFailed" => {
+                Self::FailedOperationCertificateCsrParseFailed
+            }
+            "FailedOperation.CertificateDeployDetailRollbackStatusInvalid" => {
+                Self::FailedOperationCertificateDeployDetailRollbackStatusInvalid
+            }
+            "FailedOperation.CertificateDeployHasPendingRecord" => {
+                Self::FailedOperationCertificateDeployHasPendingRecord
+            }
+            "FailedOperation.CertificateDeployInstanceEmpty" => {
+                Self::FailedOperationCertificateDeployInstanceEmpty
+            }
+            "FailedOperation.CertificateDeployNotExist" => {
+                Self::FailedOperationCertificateDeployNotExist
+            }
+            "FailedOperation.CertificateDeployRetryStatusInvalid" => {
+                Self::FailedOperationCertificateDeployRetryStatusInvalid
+            }
+            "FailedOperation.CertificateDeployRollbackStatusInvalid" => {
+                Self::FailedOperationCertificateDeployRollbackStatusInvalid
+            }
+            "FailedOperation.CertificateEncryptInvalid" => {
+                Self::FailedOperationCertificateEncryptInvalid
+            }
+            "FailedOperation.CertificateExists" => Self::FailedOperationCertificateExists,
+            "FailedOperation.CertificateHostDeployCanNotAllow" => {
+                Self::FailedOperationCertificateHostDeployCanNotAllow
+            }
+            "FailedOperation.CertificateHostResourceInnerInterrupt" => {
+                Self::FailedOperationCertificateHostResourceInnerInterrupt
+            }
+            "FailedOperation.CertificateHostResourceInstanceHugeLimit" => {
+                Self::FailedOperationCertificateHostResourceInstanceHugeLimit
+            }
+            "FailedOperation.CertificateHostResourceTypeInvalid" => {
+                Self::FailedOperationCertificateHostResourceTypeInvalid
+            }
+            "FailedOperation.CertificateInfoSubmitContactEmailEmpty" => {
+                Self::FailedOperationCertificateInfoSubmitContactEmailEmpty
+            }
+            "FailedOperation.CertificateInfoSubmitDomainInvalid" => {
+                Self::FailedOperationCertificateInfoSubmitDomainInvalid
+            }
             "FailedOperation.CertificateInfoSubmitStatusInvalid" => {
                 Self::FailedOperationCertificateInfoSubmitStatusInvalid
             }
             "FailedOperation.CertificateInvalid" => {
                 Self::FailedOperationCertificateInvalid
             }
+            "FailedOperation.CertificateMatchError" => {
+                Self::FailedOperationCertificateMatchError
+            }
+            "FailedOperation.CertificateMismatch" => {
+                Self::FailedOperationCertificateMismatch
+            }
+            "FailedOperation.CertificateNotAvailable" => {
+                Self::FailedOperationCertificateNotAvailable
+            }
+            "FailedOperation.CertificateNotDeployInstance" => {
+                Self::FailedOperationCertificateNotDeployInstance
+            }
             "FailedOperation.CertificateNotFound" => {
                 Self::FailedOperationCertificateNotFound
+            }
+            "FailedOperation.CertificateNotFoundOrCantCancel" => {
+                Self::FailedOperationCertificateNotFoundOrCantCancel
             }
             "FailedOperation.CertificateOrderSubmitProcessing" => {
                 Self::FailedOperationCertificateOrderSubmitProcessing
             }
+            "FailedOperation.CertificateOrderSubmitRootCAInvalid" => {
+                Self::FailedOperationCertificateOrderSubmitRootCaInvalid
+            }
+            "FailedOperation.CertificateParseError" => {
+                Self::FailedOperationCertificateParseError
+            }
             "FailedOperation.CertificatePreVerifyEmailInvalid" => {
                 Self::FailedOperationCertificatePreVerifyEmailInvalid
+            }
+            "FailedOperation.CertificateStatusNotAllowResubmit" => {
+                Self::FailedOperationCertificateStatusNotAllowResubmit
+            }
+            "FailedOperation.CertificateStatusNotAllowVerify" => {
+                Self::FailedOperationCertificateStatusNotAllowVerify
+            }
+            "FailedOperation.CertificateSubmitHostingCertError" => {
+                Self::FailedOperationCertificateSubmitHostingCertError
+            }
+            "FailedOperation.CertificateSyncTaskIdInvalid" => {
+                Self::FailedOperationCertificateSyncTaskIdInvalid
+            }
+            "FailedOperation.CertificateWhiteFuncError" => {
+                Self::FailedOperationCertificateWhiteFuncError
+            }
+            "FailedOperation.ConfirmLetterTooLarge" => {
+                Self::FailedOperationConfirmLetterTooLarge
+            }
+            "FailedOperation.ConfirmLetterTooSmall" => {
+                Self::FailedOperationConfirmLetterTooSmall
+            }
+            "FailedOperation.DeleteFailedTimeNotUp" => {
+                Self::FailedOperationDeleteFailedTimeNotUp
+            }
+            "FailedOperation.DeleteResourceFailed" => {
+                Self::FailedOperationDeleteResourceFailed
+            }
+            "FailedOperation.ExceedsFreeLimit" => Self::FailedOperationExceedsFreeLimit,
+            "FailedOperation.GenCSRFail" => Self::FailedOperationGenCsrFail,
+            "FailedOperation.InvalidCertificateSource" => {
+                Self::FailedOperationInvalidCertificateSource
             }
             "FailedOperation.InvalidCertificateStatusCode" => {
                 Self::FailedOperationInvalidCertificateStatusCode
             }
+            "FailedOperation.InvalidConfirmLetterFormat" => {
+                Self::FailedOperationInvalidConfirmLetterFormat
+            }
+            "FailedOperation.InvalidConfirmLetterFormatWosign" => {
+                Self::FailedOperationInvalidConfirmLetterFormatWosign
+            }
             "FailedOperation.InvalidParam" => Self::FailedOperationInvalidParam,
+            "FailedOperation.MainDomainCertificateCountLimit" => {
+                Self::FailedOperationMainDomainCertificateCountLimit
+            }
             "FailedOperation.NetworkError" => Self::FailedOperationNetworkError,
             "FailedOperation.NoProjectPermission" => {
                 Self::FailedOperationNoProjectPermission
             }
             "FailedOperation.NoRealNameAuth" => Self::FailedOperationNoRealNameAuth,
+            "FailedOperation.OrderAlreadyReplaced" => {
+                Self::FailedOperationOrderAlreadyReplaced
+            }
+            "FailedOperation.OrderReplaceFailed" => {
+                Self::FailedOperationOrderReplaceFailed
+            }
+            "FailedOperation.PackageCountLimit" => Self::FailedOperationPackageCountLimit,
+            "FailedOperation.PackageExpired" => Self::FailedOperationPackageExpired,
+            "FailedOperation.PackageNotFound" => Self::FailedOperationPackageNotFound,
+            "FailedOperation.RenewNotIssued" => Self::FailedOperationRenewNotIssued,
+            "FailedOperation.RevokeFailed" => Self::FailedOperationRevokeFailed,
+            "FailedOperation.RevokeResourceFailed" => {
+                Self::FailedOperationRevokeResourceFailed
+            }
+            "FailedOperation.RoleNotFoundAuthorization" => {
+                Self::FailedOperationRoleNotFoundAuthorization
+            }
+            "FailedOperation.SystemError" => Self::FailedOperationSystemError,
+            "FailedOperation.UploadConfirmCertificateNotSupport" => {
+                Self::FailedOperationUploadConfirmCertificateNotSupport
+            }
+            "FailedOperation.UploadConfirmCertificateNotSupportDV" => {
+                Self::FailedOperationUploadConfirmCertificateNotSupportDv
+            }
             "InternalError" => Self::InternalError,
+            "InternalError.BackendResponseEmpty" => {
+                Self::InternalErrorBackendResponseEmpty
+            }
             "InternalError.BackendResponseError" => {
                 Self::InternalErrorBackendResponseError
             }
+            "InvalidParameter" => Self::InvalidParameter,
+            "InvalidParameter.CertificateStatusNotAllowResubmit" => {
+                Self::InvalidParameterCertificateStatusNotAllowResubmit
+            }
+            "InvalidParameter.CertificatesNumberExceeded" => {
+                Self::InvalidParameterCertificatesNumberExceeded
+            }
+            "InvalidParameter.InvalidCSRId" => Self::InvalidParameterInvalidCsrId,
+            "InvalidParameter.MissMatchPrivateKey" => {
+                Self::InvalidParameterMissMatchPrivateKey
+            }
+            "InvalidParameter.PackageIdsInvalid" => {
+                Self::InvalidParameterPackageIdsInvalid
+            }
+            "InvalidParameter.RenewAlgorithmInvalid" => {
+                Self::InvalidParameterRenewAlgorithmInvalid
+            }
+            "InvalidParameter.WithDetailReason" => Self::InvalidParameterWithDetailReason,
+            "InvalidParameterValue" => Self::InvalidParameterValue,
+            "InvalidParameterValue.CertificateDomainMaxLengthInvalid" => {
+                Self::InvalidParameterValueCertificateDomainMaxLengthInvalid
+            }
+            "InvalidParameterValue.CertificateEmailParseInvalid" => {
+                Self::InvalidParameterValueCertificateEmailParseInvalid
+            }
+            "InvalidParameterValue.IntermediateCertNotSame" => {
+                Self::InvalidParameterValueIntermediateCertNotSame
+            }
+            "LimitExceeded.RateLimitExceeded" => Self::LimitExceededRateLimitExceeded,
+            "MissingParameter" => Self::MissingParameter,
+            "ResourceNotFound.Manager" => Self::ResourceNotFoundManager,
             "ActionOffline" => Self::ActionOffline,
             "AuthFailure.InvalidAuthorization" => Self::AuthFailureInvalidAuthorization,
             "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId,
@@ -152,16 +485,12 @@ impl crate::runtime::ErrorCode for ErrorCode {
             "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire,
             "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure,
             "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure,
-            "AuthFailure.UnauthorizedOperation" => Self::AuthFailureUnauthorizedOperation,
             "DryRunOperation" => Self::DryRunOperation,
             "InvalidAction" => Self::InvalidAction,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameterValue" => Self::InvalidParameterValue,
             "InvalidRequest" => Self::InvalidRequest,
             "IpInBlacklist" => Self::IpInBlacklist,
             "IpNotInWhitelist" => Self::IpNotInWhitelist,
             "LimitExceeded" => Self::LimitExceeded,
-            "MissingParameter" => Self::MissingParameter,
             "NoSuchProduct" => Self::NoSuchProduct,
             "NoSuchVersion" => Self::NoSuchVersion,
             "RequestLimitExceeded" => Self::RequestLimitExceeded,
@@ -191,36 +520,223 @@ impl crate::runtime::ErrorCode for ErrorCode {
     }
     fn code(&self) -> &str {
         match self {
+            Self::AuthFailure => "AuthFailure",
+            Self::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
             Self::FailedOperation => "FailedOperation",
             Self::FailedOperationAuthError => "FailedOperation.AuthError",
+            Self::FailedOperationBoundResources => "FailedOperation.BoundResources",
+            Self::FailedOperationCamAuthorizedFail => "FailedOperation.CAMAuthorizedFail",
+            Self::FailedOperationCancelAuditCertificateFailed => {
+                "FailedOperation.CancelAuditCertificateFailed"
+            }
+            Self::FailedOperationCancelOrderFailed => "FailedOperation.CancelOrderFailed",
+            Self::FailedOperationCannotBeDeletedIssued => {
+                "FailedOperation.CannotBeDeletedIssued"
+            }
+            Self::FailedOperationCannotBeDeletedWithinHour => {
+                "FailedOperation.CannotBeDeletedWithinHour"
+            }
+            Self::FailedOperationCannotGetOrder => "FailedOperation.CannotGetOrder",
+            Self::FailedOperationCertificateCaError => {
+                "FailedOperation.CertificateCaError"
+            }
+            Self::FailedOperationCertificateCancelFailedMulti => {
+                "FailedOperation.CertificateCancelFailedMulti"
+            }
+            Self::FailedOperationCertificateChainError => {
+                "FailedOperation.CertificateChainError"
+            }
+            Self::FailedOperationCertificateCsrParseFailed => {
+                "FailedOperation.CertificateCsrParseFailed"
+            }
+            Self::FailedOperationCertificateDeployDetailRollbackStatusInvalid => {
+                "FailedOperation.CertificateDeployDetailRollbackStatusInvalid"
+            }
+            Self::FailedOperationCertificateDeployHasPendingRecord => {
+                "FailedOperation.CertificateDeployHasPendingRecord"
+            }
+            Self::FailedOperationCertificateDeployInstanceEmpty => {
+                "FailedOperation.CertificateDeployInstanceEmpty"
+            }
+            Self::FailedOperationCertificateDeployNotExist => {
+                "FailedOperation.CertificateDeployNotExist"
+            }
+            Self::FailedOperationCertificateDeployRetryStatusInvalid => {
+                "FailedOperation.CertificateDeployRetryStatusInvalid"
+            }
+            Self::FailedOperationCertificateDeployRollbackStatusInvalid => {
+                "FailedOperation.CertificateDeployRollbackStatusInvalid"
+            }
+            Self::FailedOperationCertificateEncryptInvalid => {
+                "FailedOperation.CertificateEncryptInvalid"
+            }
+            Self::FailedOperationCertificateExists => "FailedOperation.CertificateExists",
+            Self::FailedOperationCertificateHostDeployCanNotAllow => {
+                "FailedOperation.CertificateHostDeployCanNotAllow"
+            }
+            Self::FailedOperationCertificateHostResourceInnerInterrupt => {
+                "FailedOperation.CertificateHostResourceInnerInterrupt"
+            }
+            Self::FailedOperationCertificateHostResourceInstanceHugeLimit => {
+                "FailedOperation.CertificateHostResourceInstanceHugeLimit"
+            }
+            Self::FailedOperationCertificateHostResourceTypeInvalid => {
+                "FailedOperation.CertificateHostResourceTypeInvalid"
+            }
+            Self::FailedOperationCertificateInfoSubmitContactEmailEmpty => {
+                "FailedOperation.CertificateInfoSubmitContactEmailEmpty"
+            }
+            Self::FailedOperationCertificateInfoSubmitDomainInvalid => {
+                "FailedOperation.CertificateInfoSubmitDomainInvalid"
+            }
             Self::FailedOperationCertificateInfoSubmitStatusInvalid => {
                 "FailedOperation.CertificateInfoSubmitStatusInvalid"
             }
             Self::FailedOperationCertificateInvalid => {
                 "FailedOperation.CertificateInvalid"
             }
+            Self::FailedOperationCertificateMatchError => {
+                "FailedOperation.CertificateMatchError"
+            }
+            Self::FailedOperationCertificateMismatch => {
+                "FailedOperation.CertificateMismatch"
+            }
+            Self::FailedOperationCertificateNotAvailable => {
+                "FailedOperation.CertificateNotAvailable"
+            }
+            Self::FailedOperationCertificateNotDeployInstance => {
+                "FailedOperation.CertificateNotDeployInstance"
+            }
             Self::FailedOperationCertificateNotFound => {
                 "FailedOperation.CertificateNotFound"
+            }
+            Self::FailedOperationCertificateNotFoundOrCantCancel => {
+                "FailedOperation.CertificateNotFoundOrCantCancel"
             }
             Self::FailedOperationCertificateOrderSubmitProcessing => {
                 "FailedOperation.CertificateOrderSubmitProcessing"
             }
+            Self::FailedOperationCertificateOrderSubmitRootCaInvalid => {
+                "FailedOperation.CertificateOrderSubmitRootCAInvalid"
+            }
+            Self::FailedOperationCertificateParseError => {
+                "FailedOperation.CertificateParseError"
+            }
             Self::FailedOperationCertificatePreVerifyEmailInvalid => {
                 "FailedOperation.CertificatePreVerifyEmailInvalid"
+            }
+            Self::FailedOperationCertificateStatusNotAllowResubmit => {
+                "FailedOperation.CertificateStatusNotAllowResubmit"
+            }
+            Self::FailedOperationCertificateStatusNotAllowVerify => {
+                "FailedOperation.CertificateStatusNotAllowVerify"
+            }
+            Self::FailedOperationCertificateSubmitHostingCertError => {
+                "FailedOperation.CertificateSubmitHostingCertError"
+            }
+            Self::FailedOperationCertificateSyncTaskIdInvalid => {
+                "FailedOperation.CertificateSyncTaskIdInvalid"
+            }
+            Self::FailedOperationCertificateWhiteFuncError => {
+                "FailedOperation.CertificateWhiteFuncError"
+            }
+            Self::FailedOperationConfirmLetterTooLarge => {
+                "FailedOperation.ConfirmLetterTooLarge"
+            }
+            Self::FailedOperationConfirmLetterTooSmall => {
+                "FailedOperation.ConfirmLetterTooSmall"
+            }
+            Self::FailedOperationDeleteFailedTimeNotUp => {
+                "FailedOperation.DeleteFailedTimeNotUp"
+            }
+            Self::FailedOperationDeleteResourceFailed => {
+                "FailedOperation.DeleteResourceFailed"
+            }
+            Self::FailedOperationExceedsFreeLimit => "FailedOperation.ExceedsFreeLimit",
+            Self::FailedOperationGenCsrFail => "FailedOperation.GenCSRFail",
+            Self::FailedOperationInvalidCertificateSource => {
+                "FailedOperation.InvalidCertificateSource"
             }
             Self::FailedOperationInvalidCertificateStatusCode => {
                 "FailedOperation.InvalidCertificateStatusCode"
             }
+            Self::FailedOperationInvalidConfirmLetterFormat => {
+                "FailedOperation.InvalidConfirmLetterFormat"
+            }
+            Self::FailedOperationInvalidConfirmLetterFormatWosign => {
+                "FailedOperation.InvalidConfirmLetterFormatWosign"
+            }
             Self::FailedOperationInvalidParam => "FailedOperation.InvalidParam",
+            Self::FailedOperationMainDomainCertificateCountLimit => {
+                "FailedOperation.MainDomainCertificateCountLimit"
+            }
             Self::FailedOperationNetworkError => "FailedOperation.NetworkError",
             Self::FailedOperationNoProjectPermission => {
                 "FailedOperation.NoProjectPermission"
             }
             Self::FailedOperationNoRealNameAuth => "FailedOperation.NoRealNameAuth",
+            Self::FailedOperationOrderAlreadyReplaced => {
+                "FailedOperation.OrderAlreadyReplaced"
+            }
+            Self::FailedOperationOrderReplaceFailed => {
+                "FailedOperation.OrderReplaceFailed"
+            }
+            Self::FailedOperationPackageCountLimit => "FailedOperation.PackageCountLimit",
+            Self::FailedOperationPackageExpired => "FailedOperation.PackageExpired",
+            Self::FailedOperationPackageNotFound => "FailedOperation.PackageNotFound",
+            Self::FailedOperationRenewNotIssued => "FailedOperation.RenewNotIssued",
+            Self::FailedOperationRevokeFailed => "FailedOperation.RevokeFailed",
+            Self::FailedOperationRevokeResourceFailed => {
+                "FailedOperation.RevokeResourceFailed"
+            }
+            Self::FailedOperationRoleNotFoundAuthorization => {
+                "FailedOperation.RoleNotFoundAuthorization"
+            }
+            Self::FailedOperationSystemError => "FailedOperation.SystemError",
+            Self::FailedOperationUploadConfirmCertificateNotSupport => {
+                "FailedOperation.UploadConfirmCertificateNotSupport"
+            }
+            Self::FailedOperationUploadConfirmCertificateNotSupportDv => {
+                "FailedOperation.UploadConfirmCertificateNotSupportDV"
+            }
             Self::InternalError => "InternalError",
+            Self::InternalErrorBackendResponseEmpty => {
+                "InternalError.BackendResponseEmpty"
+            }
             Self::InternalErrorBackendResponseError => {
                 "InternalError.BackendResponseError"
             }
+            Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidParameterCertificateStatusNotAllowResubmit => {
+                "InvalidParameter.CertificateStatusNotAllowResubmit"
+            }
+            Self::InvalidParameterCertificatesNumberExceeded => {
+                "InvalidParameter.CertificatesNumberExceeded"
+            }
+            Self::InvalidParameterInvalidCsrId => "InvalidParameter.InvalidCSRId",
+            Self::InvalidParameterMissMatchPrivateKey => {
+                "InvalidParameter.MissMatchPrivateKey"
+            }
+            Self::InvalidParameterPackageIdsInvalid => {
+                "InvalidParameter.PackageIdsInvalid"
+            }
+            Self::InvalidParameterRenewAlgorithmInvalid => {
+                "InvalidParameter.RenewAlgorithmInvalid"
+            }
+            Self::InvalidParameterWithDetailReason => "InvalidParameter.WithDetailReason",
+            Self::InvalidParameterValue => "InvalidParameterValue",
+            Self::InvalidParameterValueCertificateDomainMaxLengthInvalid => {
+                "InvalidParameterValue.CertificateDomainMaxLengthInvalid"
+            }
+            Self::InvalidParameterValueCertificateEmailParseInvalid => {
+                "InvalidParameterValue.CertificateEmailParseInvalid"
+            }
+            Self::InvalidParameterValueIntermediateCertNotSame => {
+                "InvalidParameterValue.IntermediateCertNotSame"
+            }
+            Self::LimitExceededRateLimitExceeded => "LimitExceeded.RateLimitExceeded",
+            Self::MissingParameter => "MissingParameter",
+            Self::ResourceNotFoundManager => "ResourceNotFound.Manager",
             Self::ActionOffline => "ActionOffline",
             Self::AuthFailureInvalidAuthorization => "AuthFailure.InvalidAuthorization",
             Self::AuthFailureInvalidSecretId => "AuthFailure.InvalidSecretId",
@@ -229,16 +745,12 @@ impl crate::runtime::ErrorCode for ErrorCode {
             Self::AuthFailureSignatureExpire => "AuthFailure.SignatureExpire",
             Self::AuthFailureSignatureFailure => "AuthFailure.SignatureFailure",
             Self::AuthFailureTokenFailure => "AuthFailure.TokenFailure",
-            Self::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
             Self::DryRunOperation => "DryRunOperation",
             Self::InvalidAction => "InvalidAction",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValue => "InvalidParameterValue",
             Self::InvalidRequest => "InvalidRequest",
             Self::IpInBlacklist => "IpInBlacklist",
             Self::IpNotInWhitelist => "IpNotInWhitelist",
             Self::LimitExceeded => "LimitExceeded",
-            Self::MissingParameter => "MissingParameter",
             Self::NoSuchProduct => "NoSuchProduct",
             Self::NoSuchVersion => "NoSuchVersion",
             Self::RequestLimitExceeded => "RequestLimitExceeded",
@@ -268,9 +780,110 @@ impl crate::runtime::ErrorCode for ErrorCode {
     }
     fn documented_message(&self) -> Option<&'static str> {
         match self {
+            Self::AuthFailure => Some("A CAM signature/authentication error occurred."),
+            Self::AuthFailureUnauthorizedOperation => {
+                Some("The operation is unauthorized.")
+            }
             Self::FailedOperation => Some("Operation failed."),
             Self::FailedOperationAuthError => {
                 Some("You do not have permission to perform this operation.")
+            }
+            Self::FailedOperationBoundResources => {
+                Some("Cannot be deleted when there are unbound cloud resources.")
+            }
+            Self::FailedOperationCamAuthorizedFail => {
+                Some("A CAM authentication error occurred.")
+            }
+            Self::FailedOperationCancelAuditCertificateFailed => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::FailedOperationCancelOrderFailed => Some("Failed to cancel the order."),
+            Self::FailedOperationCannotBeDeletedIssued => {
+                Some("Failed to delete the certificate because it has been issued.")
+            }
+            Self::FailedOperationCannotBeDeletedWithinHour => {
+                Some(
+                    "Free certificates cannot be deleted within 1 hour after being applied for.",
+                )
+            }
+            Self::FailedOperationCannotGetOrder => {
+                Some("Failed to get order information. Try again later.")
+            }
+            Self::FailedOperationCertificateCaError => {
+                Some(
+                    "Note: the uploaded certificate content does not conform to the standard format of ca certificates. please check whether the certificate type is incorrect.",
+                )
+            }
+            Self::FailedOperationCertificateCancelFailedMulti => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::FailedOperationCertificateChainError => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::FailedOperationCertificateCsrParseFailed => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::FailedOperationCertificateDeployDetailRollbackStatusInvalid => {
+                Some(
+                    "This operation can be performed only when the record status is Complete.",
+                )
+            }
+            Self::FailedOperationCertificateDeployHasPendingRecord => {
+                Some(
+                    "There is a running certificate deployment task. Please try again after the deployment is complete.",
+                )
+            }
+            Self::FailedOperationCertificateDeployInstanceEmpty => {
+                Some(
+                    "There is no instance for the selected cloud resource. Updating failed. Please try again after checking it.",
+                )
+            }
+            Self::FailedOperationCertificateDeployNotExist => {
+                Some("The certificate deployment record does not exist.")
+            }
+            Self::FailedOperationCertificateDeployRetryStatusInvalid => {
+                Some(
+                    "This operation can be performed only when the record status is Failed.",
+                )
+            }
+            Self::FailedOperationCertificateDeployRollbackStatusInvalid => {
+                Some(
+                    "A rollback can be performed only when there is a record indicating successful deployment.",
+                )
+            }
+            Self::FailedOperationCertificateEncryptInvalid => {
+                Some(
+                    "The certificate is suspected to be an SM2 certificate and does not comply with the selected certificate standard. Please check whether the selected certificate standard and the content of the certificate are correct.",
+                )
+            }
+            Self::FailedOperationCertificateExists => {
+                Some("The certificate already exists.")
+            }
+            Self::FailedOperationCertificateHostDeployCanNotAllow => {
+                Some(
+                    "The current certificate is not allowed to use the one-click update function.",
+                )
+            }
+            Self::FailedOperationCertificateHostResourceInnerInterrupt => {
+                Some(
+                    "Unable to use the deployment feature because the login account is an internal account with too many instance resources. Please contact us to handle it.",
+                )
+            }
+            Self::FailedOperationCertificateHostResourceInstanceHugeLimit => {
+                Some(
+                    "There are too many instances under the current account. Loading cannot be performed properly. Please switch the loading mode. After switching, click \"Refresh List\" and wait for a period of time. Then, all the instances can be loaded.",
+                )
+            }
+            Self::FailedOperationCertificateHostResourceTypeInvalid => {
+                Some("The cloud resource type is invalid.")
+            }
+            Self::FailedOperationCertificateInfoSubmitContactEmailEmpty => {
+                Some("Mailbox cannot be empty")
+            }
+            Self::FailedOperationCertificateInfoSubmitDomainInvalid => {
+                Some(
+                    "The input domain name %s is in incorrect format. Please check and resubmit.",
+                )
             }
             Self::FailedOperationCertificateInfoSubmitStatusInvalid => {
                 Some("Certificate status does not allow submitting documentation.")
@@ -278,21 +891,109 @@ impl crate::runtime::ErrorCode for ErrorCode {
             Self::FailedOperationCertificateInvalid => {
                 Some("The certificate is invalid.")
             }
+            Self::FailedOperationCertificateMatchError => {
+                Some(
+                    "Note: the certificate content and private key do not match. please check (pay attention to whether there are extra spaces).",
+                )
+            }
+            Self::FailedOperationCertificateMismatch => {
+                Some("The certificate and the private key do not match.")
+            }
+            Self::FailedOperationCertificateNotAvailable => {
+                Some("The certificate is not available. Please check and try again.")
+            }
+            Self::FailedOperationCertificateNotDeployInstance => {
+                Some(
+                    "The certificate is not allowed to be deployed under the instance list.",
+                )
+            }
             Self::FailedOperationCertificateNotFound => {
                 Some("The certificate does not exist.")
             }
+            Self::FailedOperationCertificateNotFoundOrCantCancel => {
+                Some("The certificate does not exist, or the review cannot be canceled.")
+            }
             Self::FailedOperationCertificateOrderSubmitProcessing => {
                 Some("Your order is being processed. Please wait patiently.")
+            }
+            Self::FailedOperationCertificateOrderSubmitRootCaInvalid => {
+                Some(
+                    "The currently selected root certificate is invalid. Please reselect.",
+                )
+            }
+            Self::FailedOperationCertificateParseError => {
+                Some(
+                    "Parsing failed. check if the certificate meets the standard and pay attention to whether there are extra spaces.",
+                )
             }
             Self::FailedOperationCertificatePreVerifyEmailInvalid => {
                 Some(
                     "The format of the entered email address is incorrect. Please check and resubmit.",
                 )
             }
+            Self::FailedOperationCertificateStatusNotAllowResubmit => {
+                Some(
+                    "You cannot re-submit a review application for a certificate in this status.",
+                )
+            }
+            Self::FailedOperationCertificateStatusNotAllowVerify => {
+                Some("The certificate status does not allow domain name verification.")
+            }
+            Self::FailedOperationCertificateSubmitHostingCertError => {
+                Some("Uploaded certificate managed renewal cannot submit order manually")
+            }
+            Self::FailedOperationCertificateSyncTaskIdInvalid => {
+                Some(
+                    "The cert associated with the cloud resource query task id is invalid.",
+                )
+            }
+            Self::FailedOperationCertificateWhiteFuncError => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::FailedOperationConfirmLetterTooLarge => {
+                Some("The confirmation letter file cannot exceed 1.4 MB.")
+            }
+            Self::FailedOperationConfirmLetterTooSmall => {
+                Some("The confirmation letter file cannot be smaller than 1 KB.")
+            }
+            Self::FailedOperationDeleteFailedTimeNotUp => {
+                Some(
+                    "Cannot be deleted when the free cert application time has not exceeded 1 hour.",
+                )
+            }
+            Self::FailedOperationDeleteResourceFailed => {
+                Some(
+                    "The certificate is associated with a Tencent Cloud resource and cannot be deleted.",
+                )
+            }
+            Self::FailedOperationExceedsFreeLimit => {
+                Some("The number of free certificates exceeds the maximum value.")
+            }
+            Self::FailedOperationGenCsrFail => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::FailedOperationInvalidCertificateSource => {
+                Some("Certificate source error.")
+            }
             Self::FailedOperationInvalidCertificateStatusCode => {
                 Some("The certificate status is incorrect.")
             }
+            Self::FailedOperationInvalidConfirmLetterFormat => {
+                Some(
+                    "The format of the confirmation letter file is invalid (JPG, JPEG, PNG, and PDF are supported).",
+                )
+            }
+            Self::FailedOperationInvalidConfirmLetterFormatWosign => {
+                Some(
+                    "The format of the confirmation letter file is invalid (JPG, PDF, and GIF are supported).",
+                )
+            }
             Self::FailedOperationInvalidParam => Some("Incorrect parameters."),
+            Self::FailedOperationMainDomainCertificateCountLimit => {
+                Some(
+                    "The number of free certificates applied for under the primary domain name (%s) has reached the upper limit of %s. Please purchase a paid certificate.",
+                )
+            }
             Self::FailedOperationNetworkError => {
                 Some("The CA system is busy. Try again later.")
             }
@@ -302,9 +1003,83 @@ impl crate::runtime::ErrorCode for ErrorCode {
             Self::FailedOperationNoRealNameAuth => {
                 Some("You have not completed the identity verification.")
             }
+            Self::FailedOperationOrderAlreadyReplaced => {
+                Some("This order has already been replaced.")
+            }
+            Self::FailedOperationOrderReplaceFailed => {
+                Some("Failed to reissue a certificate.")
+            }
+            Self::FailedOperationPackageCountLimit => {
+                Some("The remaining benefit points are insufficient.")
+            }
+            Self::FailedOperationPackageExpired => {
+                Some("The benefit package has expired.")
+            }
+            Self::FailedOperationPackageNotFound => {
+                Some("The benefit package does not exist.")
+            }
+            Self::FailedOperationRenewNotIssued => {
+                Some(
+                    "Cannot perform deletion when the renewed cert has not been issued.",
+                )
+            }
+            Self::FailedOperationRevokeFailed => Some("Certificate revocation failed."),
+            Self::FailedOperationRevokeResourceFailed => {
+                Some("The cert is bound to cloud resources and cannot be revoked.")
+            }
+            Self::FailedOperationRoleNotFoundAuthorization => {
+                Some("The role does not exist. Please authorize the role first.")
+            }
+            Self::FailedOperationSystemError => Some("A system error occurred."),
+            Self::FailedOperationUploadConfirmCertificateNotSupport => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::FailedOperationUploadConfirmCertificateNotSupportDv => {
+                Some("Tencent documents no message for this code.")
+            }
             Self::InternalError => Some("Internal error."),
+            Self::InternalErrorBackendResponseEmpty => {
+                Some("The backend service response is empty.")
+            }
             Self::InternalErrorBackendResponseError => {
                 Some("An error occurred with the backend service response.")
+            }
+            Self::InvalidParameter => Some("The parameter is incorrect."),
+            Self::InvalidParameterCertificateStatusNotAllowResubmit => {
+                Some(
+                    "u200cYou cannot re-submit a review application for a certificate in this status.",
+                )
+            }
+            Self::InvalidParameterCertificatesNumberExceeded => {
+                Some("Number of certificates exceed the limit.")
+            }
+            Self::InvalidParameterInvalidCsrId => Some("Incorrect CSR ID."),
+            Self::InvalidParameterMissMatchPrivateKey => {
+                Some("There is no matching private key.")
+            }
+            Self::InvalidParameterPackageIdsInvalid => {
+                Some("The list of benefit point IDs is invalid.")
+            }
+            Self::InvalidParameterRenewAlgorithmInvalid => {
+                Some("The algorithm is invalid.")
+            }
+            Self::InvalidParameterWithDetailReason => Some("The parameter is incorrect."),
+            Self::InvalidParameterValue => Some("Invalid parameter value."),
+            Self::InvalidParameterValueCertificateDomainMaxLengthInvalid => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::InvalidParameterValueCertificateEmailParseInvalid => {
+                Some("Tencent documents no message for this code.")
+            }
+            Self::InvalidParameterValueIntermediateCertNotSame => {
+                Some("Intermediate certificate inconsistent.")
+            }
+            Self::LimitExceededRateLimitExceeded => {
+                Some("The API rate limit is reached.")
+            }
+            Self::MissingParameter => Some("Missing parameter."),
+            Self::ResourceNotFoundManager => {
+                Some("The manager of the company does not exist.")
             }
             Self::ActionOffline => Some("This API has been deprecated."),
             Self::AuthFailureInvalidAuthorization => {
@@ -330,20 +1105,14 @@ impl crate::runtime::ErrorCode for ErrorCode {
                 )
             }
             Self::AuthFailureTokenFailure => Some("Token error."),
-            Self::AuthFailureUnauthorizedOperation => {
-                Some("The request is not authorized (CAM authentication failed).")
-            }
             Self::DryRunOperation => Some("The DryRun operation would have succeeded."),
             Self::InvalidAction => Some("The API does not exist."),
-            Self::InvalidParameter => Some("Incorrect parameter."),
-            Self::InvalidParameterValue => Some("Invalid parameter value."),
             Self::InvalidRequest => {
                 Some("The multipart format of the request body is incorrect.")
             }
             Self::IpInBlacklist => Some("Your IP is in the uin IP blocklist."),
             Self::IpNotInWhitelist => Some("Your IP is not in the uin IP allowlist."),
             Self::LimitExceeded => Some("Quota limit exceeded."),
-            Self::MissingParameter => Some("A required parameter is missing."),
             Self::NoSuchProduct => Some("The product does not exist."),
             Self::NoSuchVersion => Some("The API version does not exist."),
             Self::RequestLimitExceeded => {

@@ -13,8 +13,9 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = tcapi::ssl::Client::new(tcapi::Config::from_env()?);
 //! let response = client
-//!     .certificate_order_submit()
-//!     .cert_id("CertId")
+//!     .apply_certificate()
+//!     .dv_auth_method("DvAuthMethod")
+//!     .domain_name("DomainName")
 //!     .send()
 //!     .await?;
 //! println!("{response:?}");
@@ -24,13 +25,99 @@
 
 mod errors;
 mod types;
+mod apply_certificate;
+mod batch_delete_csr;
+mod cancel_audit_certificate;
+mod cancel_certificate_order;
+mod certificate_info_submit;
 mod certificate_order_submit;
+mod check_certificate_domain_verification;
+mod commit_certificate_information;
+mod create_csr;
+mod create_certificate;
+mod create_certificate_bind_resource_sync_task;
+mod delete_certificate;
+mod describe_csr;
+mod describe_csr_set;
+mod describe_certificate;
+mod describe_certificate_bind_resource_task_detail;
+mod describe_certificate_bind_resource_task_result;
+mod describe_certificate_detail;
+mod describe_certificate_operate_logs;
+mod describe_certificates;
+mod describe_companies;
+mod describe_host_teo_instance_list;
+mod describe_host_update_record;
+mod describe_host_update_record_detail;
+mod describe_host_upload_update_record;
+mod describe_host_upload_update_record_detail;
+mod describe_managers;
+mod download_certificate;
+mod modify_csr;
+mod modify_certificate_alias;
+mod modify_certificate_project;
+mod modify_certificate_resubmit;
+mod modify_certificates_expiring_notification_switch;
+mod replace_certificate;
+mod revoke_certificate;
+mod submit_certificate_information;
+mod update_certificate_instance;
+mod update_certificate_record_retry;
+mod update_certificate_record_rollback;
+mod upload_certificate;
+mod upload_confirm_letter;
+mod upload_update_certificate_instance;
+mod upload_update_certificate_record_retry;
+mod upload_update_certificate_record_rollback;
 #[cfg(test)]
 mod tests;
 
 pub use errors::ErrorCode;
 pub use types::*;
+pub use apply_certificate::*;
+pub use batch_delete_csr::*;
+pub use cancel_audit_certificate::*;
+pub use cancel_certificate_order::*;
+pub use certificate_info_submit::*;
 pub use certificate_order_submit::*;
+pub use check_certificate_domain_verification::*;
+pub use commit_certificate_information::*;
+pub use create_csr::*;
+pub use create_certificate::*;
+pub use create_certificate_bind_resource_sync_task::*;
+pub use delete_certificate::*;
+pub use describe_csr::*;
+pub use describe_csr_set::*;
+pub use describe_certificate::*;
+pub use describe_certificate_bind_resource_task_detail::*;
+pub use describe_certificate_bind_resource_task_result::*;
+pub use describe_certificate_detail::*;
+pub use describe_certificate_operate_logs::*;
+pub use describe_certificates::*;
+pub use describe_companies::*;
+pub use describe_host_teo_instance_list::*;
+pub use describe_host_update_record::*;
+pub use describe_host_update_record_detail::*;
+pub use describe_host_upload_update_record::*;
+pub use describe_host_upload_update_record_detail::*;
+pub use describe_managers::*;
+pub use download_certificate::*;
+pub use modify_csr::*;
+pub use modify_certificate_alias::*;
+pub use modify_certificate_project::*;
+pub use modify_certificate_resubmit::*;
+pub use modify_certificates_expiring_notification_switch::*;
+pub use replace_certificate::*;
+pub use revoke_certificate::*;
+pub use submit_certificate_information::*;
+pub use update_certificate_instance::*;
+pub use update_certificate_record_retry::*;
+pub use update_certificate_record_rollback::*;
+pub use upload_certificate::*;
+pub use upload_confirm_letter::*;
+pub use upload_update_certificate_instance::*;
+pub use upload_update_certificate_record_retry::*;
+pub use upload_update_certificate_record_rollback::*;
 
 /// The service as its spec describes it.
 pub static SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
@@ -41,7 +128,52 @@ pub static SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
 };
 
 /// Every action of the service, for the mock server and for tools.
-pub static ACTIONS: &[&crate::runtime::ActionInfo] = &[&CERTIFICATE_ORDER_SUBMIT_INFO];
+pub static ACTIONS: &[&crate::runtime::ActionInfo] = &[
+    &APPLY_CERTIFICATE_INFO,
+    &BATCH_DELETE_CSR_INFO,
+    &CANCEL_AUDIT_CERTIFICATE_INFO,
+    &CANCEL_CERTIFICATE_ORDER_INFO,
+    &CERTIFICATE_INFO_SUBMIT_INFO,
+    &CERTIFICATE_ORDER_SUBMIT_INFO,
+    &CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO,
+    &COMMIT_CERTIFICATE_INFORMATION_INFO,
+    &CREATE_CSR_INFO,
+    &CREATE_CERTIFICATE_INFO,
+    &CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO,
+    &DELETE_CERTIFICATE_INFO,
+    &DESCRIBE_CSR_INFO,
+    &DESCRIBE_CSR_SET_INFO,
+    &DESCRIBE_CERTIFICATE_INFO,
+    &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO,
+    &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO,
+    &DESCRIBE_CERTIFICATE_DETAIL_INFO,
+    &DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO,
+    &DESCRIBE_CERTIFICATES_INFO,
+    &DESCRIBE_COMPANIES_INFO,
+    &DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO,
+    &DESCRIBE_HOST_UPDATE_RECORD_INFO,
+    &DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO,
+    &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO,
+    &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO,
+    &DESCRIBE_MANAGERS_INFO,
+    &DOWNLOAD_CERTIFICATE_INFO,
+    &MODIFY_CSR_INFO,
+    &MODIFY_CERTIFICATE_ALIAS_INFO,
+    &MODIFY_CERTIFICATE_PROJECT_INFO,
+    &MODIFY_CERTIFICATE_RESUBMIT_INFO,
+    &MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO,
+    &REPLACE_CERTIFICATE_INFO,
+    &REVOKE_CERTIFICATE_INFO,
+    &SUBMIT_CERTIFICATE_INFORMATION_INFO,
+    &UPDATE_CERTIFICATE_INSTANCE_INFO,
+    &UPDATE_CERTIFICATE_RECORD_RETRY_INFO,
+    &UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO,
+    &UPLOAD_CERTIFICATE_INFO,
+    &UPLOAD_CONFIRM_LETTER_INFO,
+    &UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO,
+    &UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO,
+    &UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO,
+];
 
 /// A client of SSL Certificates (`ssl`). Cheap to clone: clones share connections and rate limits.
 #[derive(Debug, Clone)]

@@ -8,6 +8,136 @@ use super::*;
 use crate::runtime::ErrorCode as _;
 
 #[test]
+fn apply_certificate_example_0_request_serializes_to_the_example_json() {
+    let request = ApplyCertificateRequest {
+        dv_auth_method: "DNS_AUTO".to_owned(),
+        domain_name: "wgc.red".to_owned(),
+        project_id: None,
+        package_type: None,
+        contact_email: None,
+        contact_phone: None,
+        validity_period: None,
+        csr_encrypt_algo: None,
+        csr_key_parameter: None,
+        csr_key_password: None,
+        alias: None,
+        old_certificate_id: None,
+        package_id: None,
+        delete_dns_auto_record: None,
+        dns_names: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            APPLY_CERTIFICATE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn apply_certificate_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            APPLY_CERTIFICATE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: ApplyCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ApplyCertificateResponse {
+        certificate_id: "a9TsmZkL".to_owned(),
+        request_id: "0b39eaa4-f938-476d-9b26-19fb07b80936".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn batch_delete_csr_example_0_request_serializes_to_the_example_json() {
+    let request = BatchDeleteCSRRequest {
+        csr_ids: vec![11i64, 22i64, 33i64],
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            BATCH_DELETE_CSR_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn batch_delete_csr_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            BATCH_DELETE_CSR_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: BatchDeleteCSRResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = BatchDeleteCSRResponse {
+        success: Some(vec![22i64, 33i64]),
+        request_id: "5779b652-9c64-45b3-a6f4-641db7376a2e".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn cancel_audit_certificate_example_0_request_serializes_to_the_example_json() {
+    let request = CancelAuditCertificateRequest {
+        certificate_id: "abcdefg".to_owned(),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            CANCEL_AUDIT_CERTIFICATE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn cancel_audit_certificate_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            CANCEL_AUDIT_CERTIFICATE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: CancelAuditCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = CancelAuditCertificateResponse {
+        result: true,
+        request_id: "xxx-xxx-xxx-xxx".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn cancel_certificate_order_example_0_request_serializes_to_the_example_json() {
+    let request = CancelCertificateOrderRequest {
+        certificate_id: "hehj***jsj".to_owned(),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            CANCEL_CERTIFICATE_ORDER_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn cancel_certificate_order_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            CANCEL_CERTIFICATE_ORDER_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: CancelCertificateOrderResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = CancelCertificateOrderResponse {
+        certificate_id: "hjejs**jsj".to_owned(),
+        request_id: "9b397ac6-7d01-4fbc-8acc-52dd6ff0877b".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
 fn certificate_order_submit_example_0_request_serializes_to_the_example_json() {
     let request = CertificateOrderSubmitRequest {
         cert_id: "Dsqef134".to_owned(),
@@ -36,6 +166,1288 @@ fn certificate_order_submit_example_0_response_decodes_to_the_typed_value() {
         status: CertificateStatus::PendingConfirmationLetter,
         is_audited: true,
         request_id: "9b397ac6-7d01-4fbc-8acc-52dd6ff0877b".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn check_certificate_domain_verification_example_0_request_serializes_to_the_example_json() {
+    let request = CheckCertificateDomainVerificationRequest {
+        certificate_id: "hehk**js".to_owned(),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn check_certificate_domain_verification_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: CheckCertificateDomainVerificationResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = CheckCertificateDomainVerificationResponse {
+        verification_results: Some(
+            vec![
+                DomainValidationResult { domain : "ninghhuang.online".to_owned(),
+                verify_type : "DNS".to_owned(), local_check : - 1i64, ca_check : - 1i64,
+                local_check_fail_reason : "txt record not found".to_owned(), check_value
+                : vec![], frequently : false, issued : false }
+            ],
+        ),
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn commit_certificate_information_example_0_request_serializes_to_the_example_json() {
+    let request = CommitCertificateInformationRequest {
+        certificate_id: "hehj***jsj".to_owned(),
+        verify_type: Some("DNS".to_owned()),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            COMMIT_CERTIFICATE_INFORMATION_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn commit_certificate_information_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            COMMIT_CERTIFICATE_INFORMATION_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: CommitCertificateInformationResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = CommitCertificateInformationResponse {
+        order_id: "SO8zRv29".to_owned(),
+        status: 8u64,
+        request_id: "9b397ac6-7d01-4fbc-8acc-52dd6ff0877b".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn create_csr_example_0_request_serializes_to_the_example_json() {
+    let request = CreateCSRRequest {
+        domain: "www.***.com".to_owned(),
+        organization: "Tencent".to_owned(),
+        department: "It".to_owned(),
+        email: "abc@qq.com".to_owned(),
+        province: "Hunan".to_owned(),
+        city: "Changsha".to_owned(),
+        country: "China".to_owned(),
+        encrypt_algo: "ECC".to_owned(),
+        key_parameter: "prime256v1".to_owned(),
+        generate: false,
+        key_password: None,
+        remark: None,
+        tags: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            CREATE_CSR_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn create_csr_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            CREATE_CSR_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: CreateCSRResponse = serde_json::from_value(body["Response"].clone())
+        .unwrap();
+    let expected = CreateCSRResponse {
+        id: 733i64,
+        request_id: "f00f136b-c0c8-476a-8097-b1bdfc9d330f".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn create_certificate_example_0_request_serializes_to_the_example_json() {
+    let request = CreateCertificateRequest {
+        product_id: 25i64,
+        domain_num: 1i64,
+        time_span: 1i64,
+        auto_voucher: None,
+        tags: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            CREATE_CERTIFICATE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn create_certificate_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            CREATE_CERTIFICATE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: CreateCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = CreateCertificateResponse {
+        certificate_ids: vec!["gf16kv3A".to_owned()],
+        deal_ids: vec!["20200923877000003022941".to_owned()],
+        request_id: "5a3d8310-3d7e-42d3-923a-b81407fe495e".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn create_certificate_bind_resource_sync_task_example_0_request_serializes_to_the_example_json() {
+    let request = CreateCertificateBindResourceSyncTaskRequest {
+        certificate_ids: vec!["T****hh".to_owned()],
+        is_cache: 1u64,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn create_certificate_bind_resource_sync_task_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: CreateCertificateBindResourceSyncTaskResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = CreateCertificateBindResourceSyncTaskResponse {
+        cert_task_ids: vec![
+            CertTaskId { cert_id : Some("T****hh".to_owned()), task_id : Some("7**99"
+            .to_owned()) }
+        ],
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn delete_certificate_example_0_request_serializes_to_the_example_json() {
+    let request = DeleteCertificateRequest {
+        certificate_id: "hhe**jjsj".to_owned(),
+        is_check_resource: Some(false),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DELETE_CERTIFICATE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn delete_certificate_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DELETE_CERTIFICATE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DeleteCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DeleteCertificateResponse {
+        delete_result: true,
+        task_id: None,
+        request_id: "0b39eaa4-f938-476d-9b26-19fb07b80936".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn delete_certificate_example_1_request_serializes_to_the_example_json() {
+    let request = DeleteCertificateRequest {
+        certificate_id: "tey**hdh".to_owned(),
+        is_check_resource: Some(true),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DELETE_CERTIFICATE_INFO.examples[1usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn delete_certificate_example_1_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DELETE_CERTIFICATE_INFO.examples[1usize].response,
+        )
+        .unwrap();
+    let decoded: DeleteCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DeleteCertificateResponse {
+        delete_result: false,
+        task_id: Some("1251261".to_owned()),
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn describe_csr_example_0_request_serializes_to_the_example_json() {
+    let request = DescribeCSRRequest {
+        csr_id: 12344i64,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CSR_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn describe_csr_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CSR_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DescribeCSRResponse = serde_json::from_value(body["Response"].clone())
+        .unwrap();
+    let expected = DescribeCSRResponse {
+        id: Some(12344i64),
+        owner_uin: Some("6489626".to_owned()),
+        domain: Some("zz.zz.cn".to_owned()),
+        organization: Some("yunzhi".to_owned()),
+        department: Some("Light".to_owned()),
+        email: Some("171008474@qq.com".to_owned()),
+        province: Some("Hunan".to_owned()),
+        city: Some("changsha".to_owned()),
+        country: Some("CN".to_owned()),
+        encrypt_algo: Some("RSA".to_owned()),
+        key_parameter: Some("2048".to_owned()),
+        remarks: Some("".to_owned()),
+        status: Some(1i64),
+        key_password: Some("123abcccaa".to_owned()),
+        create_time: Some("2023-08-25 09:48:47".to_owned()),
+        csr: Some(
+            "-----BEGIN CERTIFICATE REQUEST-----\r\nMIICnjCCAYYCAQAwWTEWMBQGA1UEAwwNenouSGF0aGxpbS5jbjEPMA0GA1UECgwG\r\neXVuemhpMREwDwYDVQQHDAhjaGFuZ3NoYTEOMAwGA1UECAwFSHVuYW4xCzAJBgNV\r\nBAYTAkNOMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAs8Wumn7cUG2d\r\n8ARiCg7rRtnNfonamdivha7bcm/xX4otKkI6f9TOjdO5TLQT2Qd55Iu8gVsGdFQ6\r\ntQwD/a3Koo2lD8XvBVI8R0LuGoK1jfChzglJo/FWwGyZjkMlUY6WisAk6utUYCSg\r\ncynZXDOkllEfwlkhsI4NbFG2ZrV7Ksj8Ed1e+Ki0GStVAb5j9qh/e4WeqE3IuZXG\r\ndofd/kEnvtprIasXgR+qpwwBTGpRwiqNhyP6z/xxM706eEhcnqh4oZi4abGCC2JM\r\nNJuVffFdmDiLaUKBrouk8WqZacB4nH1Uuk4y5eGGpxpX5UF+xgm/Sz0iI242dZFY\r\nDtqaSE8ZhwIDAQABoAAwDQYJKoZIhvcNAQEFBQADggEBAG8CES6epieMDaiXrEin\r\n2cVFxJUzrZf2aDm5YK4mAEz3h1kCQINDymtnQ4A4lFeQw+Le7xblS7qdMVT/5ecn\r\n64KbmfrThEaH/dTYOsbV7CipNfXiKH/SoD1Wz9bowNIxtXvy1t5Rlz3s8CBjKCKO\r\nj6vG+pUwh/mdAhpYlzh9VnfpMDAAtnBbxFhhLXqubiGe5YKqwuf3OwHov46g4+64\r\nPy8gmVbcqHy212Ea5wdOC+l54scm/b6bTdqo6Fv62bvepQI1mT5f198KTdKp1jCt\r\nw3gsfyY6WyL4zSvRgdbQyyWwys+rjsaNzqShSKxZ3xGKpdoOnK0uQX2RLfBB1nCi\r\nW9s=\r\n-----END CERTIFICATE REQUEST-----\r\n"
+                .to_owned(),
+        ),
+        private_key: None,
+        request_id: "f00f136b-c0c8-476a-8097-b1bdfc9d330f".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn describe_csr_set_example_0_request_serializes_to_the_example_json() {
+    let request = DescribeCSRSetRequest {
+        limit: Some(2u64),
+        offset: Some(0u64),
+        domain: None,
+        encrypt_algo: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CSR_SET_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn describe_csr_set_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CSR_SET_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DescribeCSRSetResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DescribeCSRSetResponse {
+        total: 5u64,
+        set: vec![
+            CSRItem { id : Some(123i64), owner_uin : Some("16373784".to_owned()), domain
+            : Some("zz.Hathlim.cn".to_owned()), organization : Some("yunzhi".to_owned()),
+            department : Some("Light".to_owned()), email : Some("171008474@qq.com"
+            .to_owned()), province : Some("Hunan".to_owned()), city : Some("changsha"
+            .to_owned()), country : Some("CN".to_owned()), remarks : Some("".to_owned()),
+            status : Some(1i64), create_time : Some("2023-08-25 09:48:47".to_owned()),
+            encrypt_algo : Some("RSA".to_owned()), key_parameter : Some("2048"
+            .to_owned()) }, CSRItem { id : Some(5555i64), owner_uin : Some("2526378488"
+            .to_owned()), domain : Some("zz.Hathlim.cn".to_owned()), organization :
+            Some("yunzhi".to_owned()), department : Some("Light".to_owned()), email :
+            Some("171008474@qq.com".to_owned()), province : Some("Hunan".to_owned()),
+            city : Some("changsha".to_owned()), country : Some("CN".to_owned()), remarks
+            : Some("".to_owned()), status : Some(0i64), create_time :
+            Some("2023-08-25 09:43:59".to_owned()), encrypt_algo : Some("RSA"
+            .to_owned()), key_parameter : Some("2048".to_owned()) }
+        ],
+        request_id: "f00f136b-c0c8-476a-8097-b1bdfc9d330f".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn describe_certificate_bind_resource_task_detail_example_0_request_serializes_to_the_example_json() {
+    let request = DescribeCertificateBindResourceTaskDetailRequest {
+        task_id: "37710177".to_owned(),
+        limit: None,
+        offset: None,
+        resource_types: None,
+        regions: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn describe_certificate_bind_resource_task_detail_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DescribeCertificateBindResourceTaskDetailResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DescribeCertificateBindResourceTaskDetailResponse {
+        clb: Some(
+            vec![
+                ClbInstanceList { region : "ap-guangzhou".to_owned(), instance_list :
+                vec![], total_count : 0u64, error : "".to_owned() }
+            ],
+        ),
+        cdn: Some(
+            vec![
+                CdnInstanceList { total_count : 0u64, instance_list : vec![], error : ""
+                .to_owned() }
+            ],
+        ),
+        waf: Some(
+            vec![
+                WafInstanceList { region : "ap-guangzhou".to_owned(), instance_list :
+                Some(vec![]), total_count : 0u64, error : Some("".to_owned()) }
+            ],
+        ),
+        ddos: Some(
+            vec![
+                DdosInstanceList { total_count : 0u64, instance_list : vec![], error : ""
+                .to_owned() }
+            ],
+        ),
+        live: Some(
+            vec![
+                LiveInstanceList { total_count : 0u64, instance_list : Some(vec![]),
+                error : Some("".to_owned()) }
+            ],
+        ),
+        vod: Some(
+            vec![
+                VODInstanceList { instance_list : Some(vec![]), total_count : 0u64, error
+                : Some("".to_owned()) }
+            ],
+        ),
+        tke: Some(
+            vec![
+                TkeInstanceList { region : "ap-guangzhou-lwy-cft".to_owned(),
+                instance_list : Some(vec![]), total_count : 0u64, error : Some(""
+                .to_owned()) }
+            ],
+        ),
+        apigateway: Some(
+            vec![
+                ApiGatewayInstanceList { region : "ap-guangzhou".to_owned(),
+                instance_list : vec![], total_count : 0u64, error : "".to_owned() }
+            ],
+        ),
+        tcb: Some(
+            vec![
+                TCBInstanceList { region : "ap-guangzhou".to_owned(), environments :
+                Some(vec![TCBEnvironments { environment : Some(TCBEnvironment { id :
+                Some("dns-ssl-8gdfg2h1ff43c5ab".to_owned()), source : Some("qcloud"
+                .to_owned()), name : Some("dns-ssl".to_owned()), status : Some("NORMAL"
+                .to_owned()) }), access_service : Some(TCBAccessService { instance_list :
+                Some(vec![]), total_count : Some(0i64) }), host_service :
+                Some(TCBHostService { instance_list : Some(vec![]), total_count :
+                Some(0i64) }) }]), error : Some("".to_owned()) }
+            ],
+        ),
+        teo: Some(
+            vec![
+                TeoInstanceList { instance_list : Some(vec![]), total_count : 0u64, error
+                : Some("".to_owned()) }
+            ],
+        ),
+        status: 1u64,
+        cache_time: "2025-12-12 15:42:46".to_owned(),
+        tse: Some(
+            vec![
+                TSEInstanceList { instance_list : Some(vec![]), total_count : 0u64,
+                region : "ap-guangzhou".to_owned(), error : Some("".to_owned()) }
+            ],
+        ),
+        cos: Some(
+            vec![
+                COSInstanceList { region : "ap-nanjing".to_owned(), instance_list :
+                Some(vec![]), total_count : Some(0i64), error : Some("".to_owned()) }
+            ],
+        ),
+        tdmq: Some(
+            vec![
+                TDMQInstanceList { region : "ap-guangzhou".to_owned(), instance_list :
+                Some(vec![TDMQInstanceDetail { instance_id : "amqp-7dx2ozor".to_owned(),
+                instance_name : "ssl".to_owned(), instance_status : "HEALTHY".to_owned(),
+                cert_id : "TVPV0B8A".to_owned(), ca_cert_id : "RDU0LL2y".to_owned(),
+                no_match_domains : Some(vec!["xinge-test-2020112002.cn".to_owned()]) }]),
+                total_count : Some(1i64), error : Some("".to_owned()) }
+            ],
+        ),
+        mqtt: Some(
+            vec![
+                MQTTInstanceList { region : "ap-guangzhou".to_owned(), instance_list :
+                Some(vec![MQTTInstanceDetail { instance_id : Some("mqtt-9xgzvm2g"
+                .to_owned()), instance_name : Some("ssl".to_owned()), instance_status :
+                Some("RUNNING".to_owned()), no_match_domains :
+                Some(vec!["xinge-test-2020112002.cn".to_owned()]), server_cert_id_list :
+                Some(vec!["N6MDRovP".to_owned()]), ca_cert_id_list : Some(vec!["QmRR1PkY"
+                .to_owned()]) }]), total_count : Some(1i64), error : Some("".to_owned())
+                }
+            ],
+        ),
+        gaap: Some(
+            vec![
+                GAAPInstanceList { instance_list : Some(vec![GAAPInstanceDetail {
+                instance_id : "ga-9ri8fhos".to_owned(), listener_list :
+                vec![GAAPListenerDetail { listener_status : "ACTIVE".to_owned(),
+                listener_id : "lsr-g1f9fth1".to_owned(), listener_name : "ssl"
+                .to_owned(), no_match_domains : Some(vec!["xinge-test-2020112002.cn"
+                .to_owned()]), cert_id_list : Some(vec!["TVPV0B8A".to_owned()]), protocol
+                : "HTTPS".to_owned() }], instance_name : Some("ssltest".to_owned()) }]),
+                total_count : Some(1i64), error : Some("".to_owned()) }
+            ],
+        ),
+        scf: Some(
+            vec![
+                SCFInstanceList { region : Some("ap-guangzhou".to_owned()), instance_list
+                : Some(vec![SCFInstanceDetail { certificate_id : Some("TVPV0B8A"
+                .to_owned()), protocol : Some("HTTP&HTTPS".to_owned()), domain :
+                Some("xinge-test-2020112002.cn".to_owned()), region : Some("ap-guangzhou"
+                .to_owned()) }]), error : Some("".to_owned()), total_count : Some(1i64) }
+            ],
+        ),
+        request_id: "c1fc42bb-93b5-405b-81a8-75625bd56195".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn describe_certificate_bind_resource_task_result_example_0_request_serializes_to_the_example_json() {
+    let request = DescribeCertificateBindResourceTaskResultRequest {
+        task_ids: vec!["abc".to_owned()],
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn describe_certificate_bind_resource_task_result_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DescribeCertificateBindResourceTaskResultResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DescribeCertificateBindResourceTaskResultResponse {
+        sync_task_bind_resource_result: vec![
+            SyncTaskBindResourceResult { task_id : "abc".to_owned(), bind_resource_result
+            : vec![BindResourceResult { resource_type : "abc".to_owned(),
+            bind_resource_region_result : Some(vec![BindResourceRegionResult { region :
+            "abc".to_owned(), total_count : 1u64 }]) }], status : 1u64, error :
+            Some(Error { code : "abc".to_owned(), message : "abc".to_owned() }),
+            cache_time : "abc".to_owned() }
+        ],
+        request_id: "abc".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn describe_host_teo_instance_list_example_0_request_serializes_to_the_example_json() {
+    let request = DescribeHostTeoInstanceListRequest {
+        certificate_id: Some("YT****j".to_owned()),
+        resource_type: Some("teo".to_owned()),
+        is_cache: Some(1u64),
+        filters: Some(
+            vec![
+                Filter { filter_key : "domainMatch".to_owned(), filter_value : "1"
+                .to_owned() }
+            ],
+        ),
+        old_certificate_id: Some("k****j".to_owned()),
+        offset: None,
+        limit: None,
+        async_cache: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn describe_host_teo_instance_list_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DescribeHostTeoInstanceListResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DescribeHostTeoInstanceListResponse {
+        instance_list: vec![
+            TeoInstanceDetail { host : "www.zrh.com".to_owned(), cert_id : "jk****L"
+            .to_owned(), zone_id : Some("zone-*****".to_owned()), status : "online"
+            .to_owned(), algorithm : None }
+        ],
+        total_count: 1i64,
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn describe_host_upload_update_record_example_0_request_serializes_to_the_example_json() {
+    let request = DescribeHostUploadUpdateRecordRequest {
+        offset: None,
+        limit: None,
+        old_certificate_id: Some("OMhKAc35".to_owned()),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn describe_host_upload_update_record_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DescribeHostUploadUpdateRecordResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DescribeHostUploadUpdateRecordResponse {
+        total_count: 3u64,
+        deploy_record_list: vec![
+            UploadUpdateRecordInfo { id : 3u64, old_cert_id : "OMhKAc35".to_owned(),
+            resource_types : vec!["clb".to_owned()], status : 0u64, create_time :
+            "2025-05-27 12:05:26".to_owned(), update_time : "2025-05-27 12:05:26"
+            .to_owned() }, UploadUpdateRecordInfo { id : 2u64, old_cert_id : "OMhKAc35"
+            .to_owned(), resource_types : vec!["clb".to_owned()], status : 7u64,
+            create_time : "2025-05-26 18:05:38".to_owned(), update_time :
+            "2025-05-26 18:45:12".to_owned() }, UploadUpdateRecordInfo { id : 1u64,
+            old_cert_id : "OMhKAc35".to_owned(), resource_types : vec!["clb".to_owned()],
+            status : 4u64, create_time : "2025-05-26 12:51:43".to_owned(), update_time :
+            "2025-05-26 17:51:43".to_owned() }
+        ],
+        request_id: "79b4dae4-51a7-4345-9b2b-0c6a29f69291".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn describe_managers_example_0_request_serializes_to_the_example_json() {
+    let request = DescribeManagersRequest {
+        company_id: 89002i64,
+        offset: Some(0i64),
+        limit: Some(10i64),
+        manager_name: Some("luke".to_owned()),
+        manager_mail: Some("luke@qq.com".to_owned()),
+        status: Some("ok".to_owned()),
+        search_key: Some("luke".to_owned()),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DESCRIBE_MANAGERS_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn describe_managers_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DESCRIBE_MANAGERS_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DescribeManagersResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DescribeManagersResponse {
+        managers: vec![
+            ManagerInfo { status : "ok".to_owned(), manager_first_name : "luke"
+            .to_owned(), manager_last_name : "zhang".to_owned(), manager_position : "SRE"
+            .to_owned(), manager_phone : "18*******99".to_owned(), manager_mail :
+            "luke@qq.com".to_owned(), manager_department : "IT".to_owned(), create_time :
+            Some("2021-09-11 12:00:00".to_owned()), domain_count : 0i64, cert_count :
+            0i64, manager_id : 0i64, expire_time : Some("2022-09-11 12:00:00"
+            .to_owned()), submit_audit_time : Some("2022-08-11 12:00:00".to_owned()),
+            verify_time : Some("2022-09-01 12:00:00".to_owned()), status_info :
+            Some(vec![ManagerStatusInfo { r#type : "ov".to_owned(), status : "active"
+            .to_owned(), create_time : "2021-09-11 12:00:00".to_owned(), expire_time :
+            "2022-09-11 12:00:00".to_owned(), manager_pre_audit_domains : vec![] }]),
+            tags : None }
+        ],
+        total_count: 0i64,
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn download_certificate_example_0_request_serializes_to_the_example_json() {
+    let request = DownloadCertificateRequest {
+        certificate_id: "hehx***hshj".to_owned(),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            DOWNLOAD_CERTIFICATE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn download_certificate_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            DOWNLOAD_CERTIFICATE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: DownloadCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = DownloadCertificateResponse {
+        content: "UEsD......vAAA".to_owned(),
+        content_type: "application/zip".to_owned(),
+        request_id: "084d5612-67a7-4aca-aac9-827aa3662b2d".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn modify_csr_example_0_request_serializes_to_the_example_json() {
+    let request = ModifyCSRRequest {
+        csr_id: 662i64,
+        generate: false,
+        domain: Some("hywh**.com".to_owned()),
+        organization: Some("tencent".to_owned()),
+        department: Some("it".to_owned()),
+        email: Some("heysh**hhe@qq.com".to_owned()),
+        province: Some("hunan".to_owned()),
+        city: Some("changsha".to_owned()),
+        country: Some("china".to_owned()),
+        encrypt_algo: Some("RSA".to_owned()),
+        key_parameter: Some("2048".to_owned()),
+        remark: None,
+        key_password: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            MODIFY_CSR_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn modify_csr_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            MODIFY_CSR_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: ModifyCSRResponse = serde_json::from_value(body["Response"].clone())
+        .unwrap();
+    let expected = ModifyCSRResponse {
+        id: 662i64,
+        request_id: "f00f136b-c0c8-476a-8097-b1bdfc9d330f".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn modify_certificate_alias_example_0_request_serializes_to_the_example_json() {
+    let request = ModifyCertificateAliasRequest {
+        certificate_id: "hehx***hshj".to_owned(),
+        alias: Some("others".to_owned()),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATE_ALIAS_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn modify_certificate_alias_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATE_ALIAS_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: ModifyCertificateAliasResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ModifyCertificateAliasResponse {
+        certificate_id: "hehx***hshj".to_owned(),
+        request_id: "9b397ac6-7d01-4fbc-8acc-52dd6ff0877b".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn modify_certificate_project_example_0_request_serializes_to_the_example_json() {
+    let request = ModifyCertificateProjectRequest {
+        certificate_id_list: vec![
+            "8ea2a8ee".to_owned(), "4084da1d".to_owned(), "e45e529f".to_owned()
+        ],
+        project_id: 673782u64,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATE_PROJECT_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn modify_certificate_project_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATE_PROJECT_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: ModifyCertificateProjectResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ModifyCertificateProjectResponse {
+        success_certificates: vec![
+            "8ea2a8ee".to_owned(), "4084da1d".to_owned(), "e45e529f".to_owned()
+        ],
+        fail_certificates: vec![],
+        request_id: "95adbcc1-a0bb-4b9c-acf6-5c4e514b945f".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn modify_certificate_resubmit_example_0_request_serializes_to_the_example_json() {
+    let request = ModifyCertificateResubmitRequest {
+        certificate_id: "The**hhs".to_owned(),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATE_RESUBMIT_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn modify_certificate_resubmit_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATE_RESUBMIT_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: ModifyCertificateResubmitResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ModifyCertificateResubmitResponse {
+        certificate_id: "The**hhs".to_owned(),
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn modify_certificates_expiring_notification_switch_example_0_request_serializes_to_the_example_json() {
+    let request = ModifyCertificatesExpiringNotificationSwitchRequest {
+        certificate_ids: vec!["Thd**jjd".to_owned()],
+        switch_status: 1u64,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO
+                .examples[0usize]
+                .request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn modify_certificates_expiring_notification_switch_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO
+                .examples[0usize]
+                .response,
+        )
+        .unwrap();
+    let decoded: ModifyCertificatesExpiringNotificationSwitchResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ModifyCertificatesExpiringNotificationSwitchResponse {
+        certificate_ids: vec!["Thd**jjd".to_owned()],
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn replace_certificate_example_0_request_serializes_to_the_example_json() {
+    let request = ReplaceCertificateRequest {
+        certificate_id: "KPX97tim".to_owned(),
+        valid_type: "DNS".to_owned(),
+        csr_type: Some("Original".to_owned()),
+        csr_content: None,
+        csrkey_password: None,
+        reason: Some("No longer wanted".to_owned()),
+        cert_csr_encrypt_algo: None,
+        cert_csr_key_parameter: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            REPLACE_CERTIFICATE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn replace_certificate_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            REPLACE_CERTIFICATE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: ReplaceCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ReplaceCertificateResponse {
+        certificate_id: "a91hoLqo".to_owned(),
+        request_id: "91afa3b6-5b67-43e1-b312-9d3b9bf0f410".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn replace_certificate_example_1_request_serializes_to_the_example_json() {
+    let request = ReplaceCertificateRequest {
+        certificate_id: "KPX97tim".to_owned(),
+        valid_type: "DNS".to_owned(),
+        csr_type: Some("Online".to_owned()),
+        csr_content: None,
+        csrkey_password: None,
+        reason: Some("No longer wanted".to_owned()),
+        cert_csr_encrypt_algo: None,
+        cert_csr_key_parameter: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            REPLACE_CERTIFICATE_INFO.examples[1usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn replace_certificate_example_1_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            REPLACE_CERTIFICATE_INFO.examples[1usize].response,
+        )
+        .unwrap();
+    let decoded: ReplaceCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ReplaceCertificateResponse {
+        certificate_id: "TfRfcXz1".to_owned(),
+        request_id: "91afa3b6-5b67-43e1-b312-9d3b9bf0f410".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn replace_certificate_example_2_request_serializes_to_the_example_json() {
+    let request = ReplaceCertificateRequest {
+        certificate_id: "KPX97tim".to_owned(),
+        valid_type: "DNS".to_owned(),
+        csr_type: Some("Upload".to_owned()),
+        csr_content: Some(
+            "-----BEGIN CERTIFICATE REQUEST-----\\nMIIBajCCARECAQAwga4xCzAJBgNVBAYTAkNOMRswGQYDVQQIDBLDp8Kmwo/DpcK7\\n-----END CERTIFICATE REQUEST-----"
+                .to_owned(),
+        ),
+        csrkey_password: None,
+        reason: Some("No longer wanted".to_owned()),
+        cert_csr_encrypt_algo: None,
+        cert_csr_key_parameter: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            REPLACE_CERTIFICATE_INFO.examples[2usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn replace_certificate_example_2_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            REPLACE_CERTIFICATE_INFO.examples[2usize].response,
+        )
+        .unwrap();
+    let decoded: ReplaceCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = ReplaceCertificateResponse {
+        certificate_id: "TfRfcXz1".to_owned(),
+        request_id: "91afa3b6-5b67-43e1-b312-9d3b9bf0f410".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn revoke_certificate_example_0_request_serializes_to_the_example_json() {
+    let request = RevokeCertificateRequest {
+        certificate_id: "hehx***hshj".to_owned(),
+        reason: Some("revoke".to_owned()),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            REVOKE_CERTIFICATE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn revoke_certificate_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            REVOKE_CERTIFICATE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: RevokeCertificateResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = RevokeCertificateResponse {
+        revoke_domain_validate_auths: vec![
+            RevokeDomainValidateAuths { domain_validate_auth_path :
+            "/.well-known/pki-validation/".to_owned(), domain_validate_auth_key :
+            "fileauth.txt".to_owned(), domain_validate_auth_value :
+            "2020091410184....fvkw2nv1z283lzfi66n".to_owned(),
+            domain_validate_auth_domain : "abc.com".to_owned() }
+        ],
+        request_id: "91afa3b6-5b67-43e1-b312-9d3b9bf0f410".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn update_certificate_instance_example_0_request_serializes_to_the_example_json() {
+    let request = UpdateCertificateInstanceRequest {
+        old_certificate_id: "gej**kkk".to_owned(),
+        resource_types: vec!["clb".to_owned()],
+        certificate_id: Some("Th**jj".to_owned()),
+        regions: Some(vec!["ap-guangzhou".to_owned()]),
+        resource_types_regions: Some(
+            vec![
+                ResourceTypeRegions { resource_type : Some("clb".to_owned()), regions :
+                Some(vec!["ap-guangzhou".to_owned()]) }
+            ],
+        ),
+        certificate_public_key: None,
+        certificate_private_key: None,
+        expiring_notification_switch: None,
+        repeatable: None,
+        allow_download: None,
+        tags: None,
+        project_id: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPDATE_CERTIFICATE_INSTANCE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn update_certificate_instance_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPDATE_CERTIFICATE_INSTANCE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: UpdateCertificateInstanceResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UpdateCertificateInstanceResponse {
+        deploy_record_id: 1763489u64,
+        deploy_status: 0i64,
+        update_sync_progress: Some(
+            vec![
+                UpdateSyncProgress { resource_type : Some("clb".to_owned()),
+                update_sync_progress_regions : Some(vec![UpdateSyncProgressRegion {
+                region : Some("ap-guangzhou".to_owned()), total_count : Some(0i64),
+                offset_count : Some(0i64), status : Some(0i64) }]), status : Some(0i64) }
+            ],
+        ),
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn update_certificate_record_retry_example_0_request_serializes_to_the_example_json() {
+    let request = UpdateCertificateRecordRetryRequest {
+        deploy_record_id: Some(1499393i64),
+        deploy_record_detail_id: Some(46737382i64),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPDATE_CERTIFICATE_RECORD_RETRY_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn update_certificate_record_retry_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPDATE_CERTIFICATE_RECORD_RETRY_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: UpdateCertificateRecordRetryResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UpdateCertificateRecordRetryResponse {
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn update_certificate_record_rollback_example_0_request_serializes_to_the_example_json() {
+    let request = UpdateCertificateRecordRollbackRequest {
+        deploy_record_id: Some(17747848i64),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn update_certificate_record_rollback_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: UpdateCertificateRecordRollbackResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UpdateCertificateRecordRollbackResponse {
+        deploy_record_id: 8848499i64,
+        request_id: "14727a68-3b90-4408-99c9-dea6d7de9456".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn upload_confirm_letter_example_0_request_serializes_to_the_example_json() {
+    let request = UploadConfirmLetterRequest {
+        certificate_id: "flSFd6Fh".to_owned(),
+        confirm_letter: "UEsDBBQABgAIAAAAIQCM19MmCg......".to_owned(),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPLOAD_CONFIRM_LETTER_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn upload_confirm_letter_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPLOAD_CONFIRM_LETTER_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: UploadConfirmLetterResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UploadConfirmLetterResponse {
+        certificate_id: "flSFd6Fh".to_owned(),
+        is_success: true,
+        request_id: "15dc3823-4089-4fd6-81a6-ec8baf5ec330".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn upload_update_certificate_instance_example_0_request_serializes_to_the_example_json() {
+    let request = UploadUpdateCertificateInstanceRequest {
+        old_certificate_id: "JADeKqED".to_owned(),
+        resource_types: vec!["clb".to_owned()],
+        certificate_public_key: "-----BEGIN CERTIFICATE-----\nMIIHKjCCBRKgAwIBAgIQBxzWVyyT9qwhuesoaGcNSTANBgkqhkiG9w0BAQsFADBb\nMQswCQYDVQQGEwJDTjElMCMGA1UEChMcVHJ1c3RBc2lhIFRlY2hub2xvZ2llcywg\nSW5jLjElMCMGA1UEAxMcVHJ1c3RBc2lhIERWIFRMUyBSU0EgQ0EgMjAyNTAeFw0y\nNTA1MjIwMDAwMDBaFw0yNjA1MjEyMzU5NTlaMB4xHDAaBgNVBAMMEyoubmluZ2ho\ndWFuZy5vbmxpbmUwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCx0X+R\nae2sTAE69KWEtk/0yjW7f0c2V8A00nJU2wvduhdh109ZNx7OAPlIdt6+XsziVSFt\np7SjnKiv1iQLDGEjfpTxakic068q1vLiLApvZmA1rY2FIypGXl2e9OpHHfQSEp0k\nkwEGP6yk+4CP3hY0LDFhO3T8wF6aklVGlEChJRwbRs1ic7n49GZgVh+mnyQNYfTQ\n3vgMPkG6hSF17F6d19XuE3FcFXwTIZc2UHyA1lBhsGeZojRtr0a27TP9ulP48aIJ\nBXwulfslUrNsDAk0rxa4GQWyo4/rzF4fjkkdbcKMP4uYVFoeBdZuT+UpToeK6SOk\nbnYr1kUyb1hL3SbLAgMBAAGjggMlMIIDITAfBgNVHSMEGDAWgBS0EiiltMAdnylx\naTzZEZZKdWlQwDAdBgNVHQ4EFgQU6dEaFyZxsdy//cFjd+9Iq6OCGDswYwYDVR0R\nBFwwWoITKi5uaW5naGh1YW5nLm9ubGluZYIYKi50ZXN0Lm5pbmdoaHVhbmcub25s\naW5lghZ0ZXN0Lm5pbmdoaHVhbmcub25saW5lghFuaW5naGh1YW5nLm9ubGluZTA+\nBgNVHSAENzA1MDMGBmeBDAECATApMCcGCCsGAQUFBwIBFhtodHRwOi8vd3d3LmRp\nZ2ljZXJ0LmNvbS9DUFMwDgYDVR0PAQH/BAQDAgWgMB0GA1UdJQQWMBQGCCsGAQUF\nBwMBBggrBgEFBQcDAjB5BggrBgEFBQcBAQRtMGswJAYIKwYBBQUHMAGGGGh0dHA6\nLy9vY3NwLmRpZ2ljZXJ0LmNvbTBDBggrBgEFBQcwAoY3aHR0cDovL2NhY2VydHMu\nZGlnaWNlcnQuY29tL1RydXN0QXNpYURWVExTUlNBQ0EyMDI1LmNydDAMBgNVHRMB\nAf8EAjAAMIIBgAYKKwYBBAHWeQIEAgSCAXAEggFsAWoAdwAOV5S8866pPjMbLJkH\ns/eQ35vCPXEyJd0hqSWsYcVOIQAAAZb2pPXNAAAEAwBIMEYCIQDE/NCWGaK4xCyB\nEbUwB6h0lx56XWRVhy/6Bif0pp+ASAIhAL+PK2JZFiU2Nbj8xQ4bpZ9Klgrt7XJY\n613kWi+qpnO2AHcAZBHEbKQS7KeJHKICLgC8q08oB9QeNSer6v7VA8l9zfAAAAGW\n9qT15wAABAMASDBGAiEAgrvsjm2/QCR/dkpsHf1d699I/OyNt6nxtet3uQT15pIC\nIQDhXujmT6lVxPEFufr0IsJZmod+5duQfFCPshV+hihj4gB2AEmcm2neHXzs/Dbe\nzYdkprhbrwqHgBnRVVL76esp3fjDAAABlvak9ggAAAQDAEcwRQIgFAa9QtNT8hvg\niYZAkHfSE/LzCUo0tO899dO9JW9GcVMCIQC9ju7m3nyVW2i5IAkZQco/7zPDtiB5\nQh60tcx+jbuygDANBgkqhkiG9w0BAQsFAAOCAgEAfMzvwLnquzmCijAjQj5dVFIs\n/T6joONRQHHyFBe46D++8eILlmSo0qeMmM4JtvT80lwRXO8suUiA48az0dSOtwML\ncA/MeP3gPIx8ySnvcGZrrxKDsxVnIpqByAg/Ih1yQ2C3p9AG2y4U3o1gds3ICbsv\nI9JTmCkRHsAtS0z5rDMmNa1daSSqNoG3IOisCcVsitGHgCAlOEZmBXs6tBO9Y4op\nq3GQLM8kGdVVIxW/Qyi+m3Upnw0BBOruoTpw80s56LXcR5c+MuzzjA9ObxfNUsI9\ntQ0vJqCv2T6auLIJJfpe/i9Jach+St8hqU/GH20G8vq3JQLp5uEtXJstFiR6DKzd\nyX+xE2loI0DCnNWUUNyWYGCK/u2MRg5p5pJZ8HSpsAtdRHoVXlvMJUWI8AoxkR7a\ngv8lxgSvSgN3AAPcum6myaKdt6Ae0V4c7qZUI4F29EzOwC3QGwmnRqCQ83FA1scU\n2Hur0seOscdFLD6OrYQlDe6zZDGjuIeOaKl+JWjWS7usctGJzSlIEF0d6p6wfR0o\n09heMlteskxlYsZrwbMKq1j7nVZ5eaYzlebd6KRl/kM0Yy+nqtyA48u3t/X3+Y85\nDfLS895zacyyqpDZUI6FiafSEjW4C7tnW+4zjATpii0T18XPcnD7DnOj4EdzWEMb\nJVMf0yj6miO+34kMVd4=\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIFnjCCBIagAwIBAgIQCSYyO0lk42hGFRLe8aXVLDANBgkqhkiG9w0BAQsFADBh\nMQswCQYDVQQGEwJVUzEVMBMGA1UEChMMRGlnaUNlcnQgSW5jMRkwFwYDVQQLExB3\nd3cuZGlnaWNlcnQuY29tMSAwHgYDVQQDExdEaWdpQ2VydCBHbG9iYWwgUm9vdCBH\nMjAeFw0yNTAxMDgwMDAwMDBaFw0zNTAxMDcyMzU5NTlaMFsxCzAJBgNVBAYTAkNO\nMSUwIwYDVQQKExxUcnVzdEFzaWEgVGVjaG5vbG9naWVzLCBJbmMuMSUwIwYDVQQD\nExxUcnVzdEFzaWEgRFYgVExTIFJTQSBDQSAyMDI1MIICIjANBgkqhkiG9w0BAQEF\nAAOCAg8AMIICCgKCAgEA0fuEmuBIsN6ZZVq+gRobMorOGIilTCIfQrxNpR8FUZ9R\n/GfbiekbiIKphQXEZ7N1uBnn6tXUuZ32zl6jPkZpHzN/Bmgk1BWSIzVc0npMzrWq\n/hrbk5+KddXJdsNpeG1+Q8lc8uVMBrztnxaPb7Rh7yQCsMrcO4hgVaqLJWkVvEfW\nULtoCHQnNaj4IroG6VxQf1oArQ8bPbwpI02lieSahRa78FQuXdoGVeQcrkhtVjZs\nON98vq5fPWZX2LFv7e5J6P9IHbzvOl8yyQjv+2/IOwhNSkaXX3bI+//bqF9XW/p7\n+gsUmHiK5YsvLjmXcvDmoDEGrXMzgX31Zl2nJ+umpRbLjwP8rxYIUsKoEwEdFoto\nAid59UEBJyw/GibwXQ5xTyKD/N6C8SFkr1+myOo4oe1UB+YgvRu6qSxIABo5kYdX\nFodLP4IgoVJdeUFs1Usa6bxYEO6EgMf5lCWt9hGZszvXYZwvyZGq3ogNXM7eKyi2\n20WzJXYMmi9TYFq2Fa95aZe4wki6YhDhhOO1g0sjITGVaB73G+JOCI9yJhv6+REN\nD40ZpboUHE8JNgMVWbG1isAMVCXqiADgXtuC+tmJWPEH9cR6OuJLEpwOzPfgAbnn\n2MRu7Tsdr8jPjTPbD0FxblX1ydW3RG30vwLF5lkTTRkHG9epMgpPMdYP7nY/08MC\nAwEAAaOCAVYwggFSMBIGA1UdEwEB/wQIMAYBAf8CAQAwHQYDVR0OBBYEFLQSKKW0\nwB2fKXFpPNkRlkp1aVDAMB8GA1UdIwQYMBaAFE4iVCAYlebjbuYP+vq5Eu0GF485\nMA4GA1UdDwEB/wQEAwIBhjAdBgNVHSUEFjAUBggrBgEFBQcDAQYIKwYBBQUHAwIw\ndgYIKwYBBQUHAQEEajBoMCQGCCsGAQUFBzABhhhodHRwOi8vb2NzcC5kaWdpY2Vy\ndC5jb20wQAYIKwYBBQUHMAKGNGh0dHA6Ly9jYWNlcnRzLmRpZ2ljZXJ0LmNvbS9E\naWdpQ2VydEdsb2JhbFJvb3RHMi5jcnQwQgYDVR0fBDswOTA3oDWgM4YxaHR0cDov\nL2NybDMuZGlnaWNlcnQuY29tL0RpZ2lDZXJ0R2xvYmFsUm9vdEcyLmNybDARBgNV\nHSAECjAIMAYGBFUdIAAwDQYJKoZIhvcNAQELBQADggEBAJ4a3svh316GY2+Z7EYx\nmBIsOwjJSnyoEfzx2T699ctLLrvuzS79Mg3pPjxSLlUgyM8UzrFc5tgVU3dZ1sFQ\nI4RM+ysJdvIAX/7Yx1QbooVdKhkdi9X7QN7yVkjqwM3fY3WfQkRTzhIkM7mYIQbR\nr+y2Vkju61BLqh7OCRpPMiudjEpP1kEtRyGs2g0aQpEIqKBzxgitCXSayO1hoO6/\n71ts801OzYlqYW9OQQQ2GCJyFbD6XHDjdpn+bWUxTKWaMY0qedSCbHE3Kl2QEF0C\nynZ7SbC03yR+gKZQDeTXrNP1kk5Qhe7jSXgw+nhbspe0q/M1ZcNCz+sPxeOwdCcC\ngJE=\n-----END CERTIFICATE-----"
+            .to_owned(),
+        certificate_private_key: "-----BEGIN RSA PRIVATE KEY-----\r\nMIIEpQIBAAKCAQEAsdF/kWntrEwBOvSlhLZP9Mo1u39HNlfANNJyVNsL3boXYddP\r\nWTcezgD5SHbevl7M4lUhbae0o5yor9YkCwxhI36U8WpInNOvKtby4iwKb2ZgNa2N\r\nhSMqRl5dnvTqRx30EhKdJJMBBj+spPuAj94WNCwxYTt0/MBempJVRpRAoSUcG0bN\r\nYnO5+PRmYFYfpp8kDWH00N74DD5BuoUhdexendfV7hNxXBV8EyGXNlB8gNZQYbBn\r\nmaI0ba9Gtu0z/bpT+PGiCQV8LpX7JVKzbAwJNK8WuBkFsqOP68xeH45JHW3CjD+L\r\nmFRaHgXWbk/lKU6HiukjpG52K9ZFMm9YS90mywIDAQABAoIBAQCjhE1VAR4IdRQk\r\njNiwg55fMpvawZ5QwL0FVgjBM3Vj/j6GQKK9Hcz8DzUth/IpCbBK6ZIF7lRUqDkP\r\nCVK3vjiNlVeN8Pi5DohkUqmjhnBKJNCQS/p51e6IKzrYc8wEfez1uZw8B9rHTkKK\r\nrKR6p/WvIHyAN1bLHnNgnPRCJQ6Rn7AgSty3cr8Ov3oIkfOnP4jlXIkclAtl1FV4\r\nTBUK8Q1gtBV+AQKCGjx21GOOaXRVLqErULo6K9axaDXJr98d3Xcug2xsDa0GtFnF\r\nItGsJ9+Tq4LsStjIGKS12jzx/ZXx5tHMRhlnIMjJzaq6bmgyrHQ+DW+NBBPv2f7k\r\n2vc73MChAoGBANc/E8F4Nnt3IUy9ULO5Q3Z8s4lENRr01GfoJsb4/uwQkjsywASE\r\nFA+6HOp+dOO7yx7yul6xkuAYnHMRemeGM10/RtIS4qZMwU1nUyQPO6SgymRIvNW7\r\nLU97DWz11ziWbO4moeEn5vlvC2rU+Nxj74t3AnrhGGPBA1OR5GLDpjLJAoGBANN8\r\nS8xzdqw468bYp4bJD0AWDqg0LR0Dbsxe1FGSWmuJE8shlgvI1m7IDZOVqI9jRX9U\r\nmXWc/esKSnOJA87QFWXQkalEEy6O7sRRPiK7l/lqT5hylLizT+YallZ9ZSqlLTZb\r\nGUMcEIDc09BQkdsIwYN4l9Iz9wKFrdk9rebDWmLzAoGADHbPmw1uAjpEyF/SE4Yv\r\n3OWds94qQRRaVGYCENWMVXkkLp9itSA81ShO0lleRW2zdmhR2Hfp7GYgcR1a/DGu\r\nOcEXRcToMP8S1nucOeNT7dWNwr7fiHTdS9PxVBTsUI+NYUEFcLdRzbHbdGU+v+xd\r\ni7LphtoQAn7DxYwWMI3pytkCgYEAseLqCvXQCzrxr1dLSodSCZDEEV2Z2L6rcsIN\r\nCvP0lGE/wevlPtJW8+XX7ZzDpKBWs6ygTBqaRhpo11eXWV0TsolGDD9TdyUI1x6T\r\nCjoKseNnQg6W4+kHusAAVo2xC7bWGdN0o0s24n1cuOscVEXAJ+rGoSvOiFOTEJjd\r\n7q3BGFsCgYEAmm1t/jT75ehjFLeL4yy7ZiUpBObeTvb4nqD3RP4uESAHBPdB7rvC\r\nj0DRx6xZKxifkZrPshtLJoAmKXYHb+HuPIU6HTSCZnKN9hcM9fhIUBacoVal2xMw\r\nUJK+b7LsuWAF6jkgie8wcL9yhgUjpXoiOlaawfzgna4vlwlFhw/ecyY=\r\n-----END RSA PRIVATE KEY-----"
+            .to_owned(),
+        resource_types_regions: Some(
+            vec![
+                ResourceTypeRegions { resource_type : Some("clb".to_owned()), regions :
+                Some(vec!["ap-qingyuan".to_owned()]) }
+            ],
+        ),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn upload_update_certificate_instance_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: UploadUpdateCertificateInstanceResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UploadUpdateCertificateInstanceResponse {
+        deploy_record_id: 0u64,
+        deploy_status: 0i64,
+        update_sync_progress: Some(
+            vec![
+                UpdateSyncProgress { resource_type : Some("clb".to_owned()),
+                update_sync_progress_regions : Some(vec![UpdateSyncProgressRegion {
+                region : Some("ap-qingyuan".to_owned()), total_count : None, offset_count
+                : None, status : Some(0i64) }]), status : Some(0i64) }
+            ],
+        ),
+        request_id: "f716e441-d96a-4480-abb4-dd4925fd79b1".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn upload_update_certificate_record_retry_example_0_request_serializes_to_the_example_json() {
+    let request = UploadUpdateCertificateRecordRetryRequest {
+        deploy_record_id: Some(2i64),
+        deploy_record_detail_id: None,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn upload_update_certificate_record_retry_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: UploadUpdateCertificateRecordRetryResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UploadUpdateCertificateRecordRetryResponse {
+        request_id: "79b4dae4-51a7-4345-9b2b-0c6a29f69291".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn upload_update_certificate_record_retry_example_1_request_serializes_to_the_example_json() {
+    let request = UploadUpdateCertificateRecordRetryRequest {
+        deploy_record_id: None,
+        deploy_record_detail_id: Some(2i64),
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO.examples[1usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn upload_update_certificate_record_retry_example_1_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO.examples[1usize].response,
+        )
+        .unwrap();
+    let decoded: UploadUpdateCertificateRecordRetryResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UploadUpdateCertificateRecordRetryResponse {
+        request_id: "79b4dae4-51a7-4345-9b2b-0c6a29f69291".to_owned(),
+    };
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn upload_update_certificate_record_rollback_example_0_request_serializes_to_the_example_json() {
+    let request = UploadUpdateCertificateRecordRollbackRequest {
+        deploy_record_id: 2i64,
+    };
+    let expected: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO.examples[0usize].request,
+        )
+        .unwrap();
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+#[test]
+fn upload_update_certificate_record_rollback_example_0_response_decodes_to_the_typed_value() {
+    let body: serde_json::Value = serde_json::from_str(
+            UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO.examples[0usize].response,
+        )
+        .unwrap();
+    let decoded: UploadUpdateCertificateRecordRollbackResponse = serde_json::from_value(
+            body["Response"].clone(),
+        )
+        .unwrap();
+    let expected = UploadUpdateCertificateRecordRollbackResponse {
+        request_id: "79b4dae4-51a7-4345-9b2b-0c6a29f69291".to_owned(),
     };
     assert_eq!(decoded, expected);
 }
@@ -89,8 +1501,107 @@ fn verify_type_values_round_trip_and_unknown_values_are_kept() {
 #[test]
 fn error_code_parse_every_code_and_keep_unknown_ones() {
     for (code, expected) in [
+        ("AuthFailure", ErrorCode::AuthFailure),
+        (
+            "AuthFailure.UnauthorizedOperation",
+            ErrorCode::AuthFailureUnauthorizedOperation,
+        ),
         ("FailedOperation", ErrorCode::FailedOperation),
         ("FailedOperation.AuthError", ErrorCode::FailedOperationAuthError),
+        ("FailedOperation.BoundResources", ErrorCode::FailedOperationBoundResources),
+        (
+            "FailedOperation.CAMAuthorizedFail",
+            ErrorCode::FailedOperationCamAuthorizedFail,
+        ),
+        (
+            "FailedOperation.CancelAuditCertificateFailed",
+            ErrorCode::FailedOperationCancelAuditCertificateFailed,
+        ),
+        (
+            "FailedOperation.CancelOrderFailed",
+            ErrorCode::FailedOperationCancelOrderFailed,
+        ),
+        (
+            "FailedOperation.CannotBeDeletedIssued",
+            ErrorCode::FailedOperationCannotBeDeletedIssued,
+        ),
+        (
+            "FailedOperation.CannotBeDeletedWithinHour",
+            ErrorCode::FailedOperationCannotBeDeletedWithinHour,
+        ),
+        ("FailedOperation.CannotGetOrder", ErrorCode::FailedOperationCannotGetOrder),
+        (
+            "FailedOperation.CertificateCaError",
+            ErrorCode::FailedOperationCertificateCaError,
+        ),
+        (
+            "FailedOperation.CertificateCancelFailedMulti",
+            ErrorCode::FailedOperationCertificateCancelFailedMulti,
+        ),
+        (
+            "FailedOperation.CertificateChainError",
+            ErrorCode::FailedOperationCertificateChainError,
+        ),
+        (
+            "FailedOperation.CertificateCsrParseFailed",
+            ErrorCode::FailedOperationCertificateCsrParseFailed,
+        ),
+        (
+            "FailedOperation.CertificateDeployDetailRollbackStatusInvalid",
+            ErrorCode::FailedOperationCertificateDeployDetailRollbackStatusInvalid,
+        ),
+        (
+            "FailedOperation.CertificateDeployHasPendingRecord",
+            ErrorCode::FailedOperationCertificateDeployHasPendingRecord,
+        ),
+        (
+            "FailedOperation.CertificateDeployInstanceEmpty",
+            ErrorCode::FailedOperationCertificateDeployInstanceEmpty,
+        ),
+        (
+            "FailedOperation.CertificateDeployNotExist",
+            ErrorCode::FailedOperationCertificateDeployNotExist,
+        ),
+        (
+            "FailedOperation.CertificateDeployRetryStatusInvalid",
+            ErrorCode::FailedOperationCertificateDeployRetryStatusInvalid,
+        ),
+        (
+            "FailedOperation.CertificateDeployRollbackStatusInvalid",
+            ErrorCode::FailedOperationCertificateDeployRollbackStatusInvalid,
+        ),
+        (
+            "FailedOperation.CertificateEncryptInvalid",
+            ErrorCode::FailedOperationCertificateEncryptInvalid,
+        ),
+        (
+            "FailedOperation.CertificateExists",
+            ErrorCode::FailedOperationCertificateExists,
+        ),
+        (
+            "FailedOperation.CertificateHostDeployCanNotAllow",
+            ErrorCode::FailedOperationCertificateHostDeployCanNotAllow,
+        ),
+        (
+            "FailedOperation.CertificateHostResourceInnerInterrupt",
+            ErrorCode::FailedOperationCertificateHostResourceInnerInterrupt,
+        ),
+        (
+            "FailedOperation.CertificateHostResourceInstanceHugeLimit",
+            ErrorCode::FailedOperationCertificateHostResourceInstanceHugeLimit,
+        ),
+        (
+            "FailedOperation.CertificateHostResourceTypeInvalid",
+            ErrorCode::FailedOperationCertificateHostResourceTypeInvalid,
+        ),
+        (
+            "FailedOperation.CertificateInfoSubmitContactEmailEmpty",
+            ErrorCode::FailedOperationCertificateInfoSubmitContactEmailEmpty,
+        ),
+        (
+            "FailedOperation.CertificateInfoSubmitDomainInvalid",
+            ErrorCode::FailedOperationCertificateInfoSubmitDomainInvalid,
+        ),
         (
             "FailedOperation.CertificateInfoSubmitStatusInvalid",
             ErrorCode::FailedOperationCertificateInfoSubmitStatusInvalid,
@@ -100,33 +1611,194 @@ fn error_code_parse_every_code_and_keep_unknown_ones() {
             ErrorCode::FailedOperationCertificateInvalid,
         ),
         (
+            "FailedOperation.CertificateMatchError",
+            ErrorCode::FailedOperationCertificateMatchError,
+        ),
+        (
+            "FailedOperation.CertificateMismatch",
+            ErrorCode::FailedOperationCertificateMismatch,
+        ),
+        (
+            "FailedOperation.CertificateNotAvailable",
+            ErrorCode::FailedOperationCertificateNotAvailable,
+        ),
+        (
+            "FailedOperation.CertificateNotDeployInstance",
+            ErrorCode::FailedOperationCertificateNotDeployInstance,
+        ),
+        (
             "FailedOperation.CertificateNotFound",
             ErrorCode::FailedOperationCertificateNotFound,
+        ),
+        (
+            "FailedOperation.CertificateNotFoundOrCantCancel",
+            ErrorCode::FailedOperationCertificateNotFoundOrCantCancel,
         ),
         (
             "FailedOperation.CertificateOrderSubmitProcessing",
             ErrorCode::FailedOperationCertificateOrderSubmitProcessing,
         ),
         (
+            "FailedOperation.CertificateOrderSubmitRootCAInvalid",
+            ErrorCode::FailedOperationCertificateOrderSubmitRootCaInvalid,
+        ),
+        (
+            "FailedOperation.CertificateParseError",
+            ErrorCode::FailedOperationCertificateParseError,
+        ),
+        (
             "FailedOperation.CertificatePreVerifyEmailInvalid",
             ErrorCode::FailedOperationCertificatePreVerifyEmailInvalid,
+        ),
+        (
+            "FailedOperation.CertificateStatusNotAllowResubmit",
+            ErrorCode::FailedOperationCertificateStatusNotAllowResubmit,
+        ),
+        (
+            "FailedOperation.CertificateStatusNotAllowVerify",
+            ErrorCode::FailedOperationCertificateStatusNotAllowVerify,
+        ),
+        (
+            "FailedOperation.CertificateSubmitHostingCertError",
+            ErrorCode::FailedOperationCertificateSubmitHostingCertError,
+        ),
+        (
+            "FailedOperation.CertificateSyncTaskIdInvalid",
+            ErrorCode::FailedOperationCertificateSyncTaskIdInvalid,
+        ),
+        (
+            "FailedOperation.CertificateWhiteFuncError",
+            ErrorCode::FailedOperationCertificateWhiteFuncError,
+        ),
+        (
+            "FailedOperation.ConfirmLetterTooLarge",
+            ErrorCode::FailedOperationConfirmLetterTooLarge,
+        ),
+        (
+            "FailedOperation.ConfirmLetterTooSmall",
+            ErrorCode::FailedOperationConfirmLetterTooSmall,
+        ),
+        (
+            "FailedOperation.DeleteFailedTimeNotUp",
+            ErrorCode::FailedOperationDeleteFailedTimeNotUp,
+        ),
+        (
+            "FailedOperation.DeleteResourceFailed",
+            ErrorCode::FailedOperationDeleteResourceFailed,
+        ),
+        ("FailedOperation.ExceedsFreeLimit", ErrorCode::FailedOperationExceedsFreeLimit),
+        ("FailedOperation.GenCSRFail", ErrorCode::FailedOperationGenCsrFail),
+        (
+            "FailedOperation.InvalidCertificateSource",
+            ErrorCode::FailedOperationInvalidCertificateSource,
         ),
         (
             "FailedOperation.InvalidCertificateStatusCode",
             ErrorCode::FailedOperationInvalidCertificateStatusCode,
         ),
+        (
+            "FailedOperation.InvalidConfirmLetterFormat",
+            ErrorCode::FailedOperationInvalidConfirmLetterFormat,
+        ),
+        (
+            "FailedOperation.InvalidConfirmLetterFormatWosign",
+            ErrorCode::FailedOperationInvalidConfirmLetterFormatWosign,
+        ),
         ("FailedOperation.InvalidParam", ErrorCode::FailedOperationInvalidParam),
+        (
+            "FailedOperation.MainDomainCertificateCountLimit",
+            ErrorCode::FailedOperationMainDomainCertificateCountLimit,
+        ),
         ("FailedOperation.NetworkError", ErrorCode::FailedOperationNetworkError),
         (
             "FailedOperation.NoProjectPermission",
             ErrorCode::FailedOperationNoProjectPermission,
         ),
         ("FailedOperation.NoRealNameAuth", ErrorCode::FailedOperationNoRealNameAuth),
+        (
+            "FailedOperation.OrderAlreadyReplaced",
+            ErrorCode::FailedOperationOrderAlreadyReplaced,
+        ),
+        (
+            "FailedOperation.OrderReplaceFailed",
+            ErrorCode::FailedOperationOrderReplaceFailed,
+        ),
+        (
+            "FailedOperation.PackageCountLimit",
+            ErrorCode::FailedOperationPackageCountLimit,
+        ),
+        ("FailedOperation.PackageExpired", ErrorCode::FailedOperationPackageExpired),
+        ("FailedOperation.PackageNotFound", ErrorCode::FailedOperationPackageNotFound),
+        ("FailedOperation.RenewNotIssued", ErrorCode::FailedOperationRenewNotIssued),
+        ("FailedOperation.RevokeFailed", ErrorCode::FailedOperationRevokeFailed),
+        (
+            "FailedOperation.RevokeResourceFailed",
+            ErrorCode::FailedOperationRevokeResourceFailed,
+        ),
+        (
+            "FailedOperation.RoleNotFoundAuthorization",
+            ErrorCode::FailedOperationRoleNotFoundAuthorization,
+        ),
+        ("FailedOperation.SystemError", ErrorCode::FailedOperationSystemError),
+        (
+            "FailedOperation.UploadConfirmCertificateNotSupport",
+            ErrorCode::FailedOperationUploadConfirmCertificateNotSupport,
+        ),
+        (
+            "FailedOperation.UploadConfirmCertificateNotSupportDV",
+            ErrorCode::FailedOperationUploadConfirmCertificateNotSupportDv,
+        ),
         ("InternalError", ErrorCode::InternalError),
+        (
+            "InternalError.BackendResponseEmpty",
+            ErrorCode::InternalErrorBackendResponseEmpty,
+        ),
         (
             "InternalError.BackendResponseError",
             ErrorCode::InternalErrorBackendResponseError,
         ),
+        ("InvalidParameter", ErrorCode::InvalidParameter),
+        (
+            "InvalidParameter.CertificateStatusNotAllowResubmit",
+            ErrorCode::InvalidParameterCertificateStatusNotAllowResubmit,
+        ),
+        (
+            "InvalidParameter.CertificatesNumberExceeded",
+            ErrorCode::InvalidParameterCertificatesNumberExceeded,
+        ),
+        ("InvalidParameter.InvalidCSRId", ErrorCode::InvalidParameterInvalidCsrId),
+        (
+            "InvalidParameter.MissMatchPrivateKey",
+            ErrorCode::InvalidParameterMissMatchPrivateKey,
+        ),
+        (
+            "InvalidParameter.PackageIdsInvalid",
+            ErrorCode::InvalidParameterPackageIdsInvalid,
+        ),
+        (
+            "InvalidParameter.RenewAlgorithmInvalid",
+            ErrorCode::InvalidParameterRenewAlgorithmInvalid,
+        ),
+        (
+            "InvalidParameter.WithDetailReason",
+            ErrorCode::InvalidParameterWithDetailReason,
+        ),
+        ("InvalidParameterValue", ErrorCode::InvalidParameterValue),
+        (
+            "InvalidParameterValue.CertificateDomainMaxLengthInvalid",
+            ErrorCode::InvalidParameterValueCertificateDomainMaxLengthInvalid,
+        ),
+        (
+            "InvalidParameterValue.CertificateEmailParseInvalid",
+            ErrorCode::InvalidParameterValueCertificateEmailParseInvalid,
+        ),
+        (
+            "InvalidParameterValue.IntermediateCertNotSame",
+            ErrorCode::InvalidParameterValueIntermediateCertNotSame,
+        ),
+        ("LimitExceeded.RateLimitExceeded", ErrorCode::LimitExceededRateLimitExceeded),
+        ("MissingParameter", ErrorCode::MissingParameter),
+        ("ResourceNotFound.Manager", ErrorCode::ResourceNotFoundManager),
         ("ActionOffline", ErrorCode::ActionOffline),
         ("AuthFailure.InvalidAuthorization", ErrorCode::AuthFailureInvalidAuthorization),
         ("AuthFailure.InvalidSecretId", ErrorCode::AuthFailureInvalidSecretId),
@@ -135,19 +1807,12 @@ fn error_code_parse_every_code_and_keep_unknown_ones() {
         ("AuthFailure.SignatureExpire", ErrorCode::AuthFailureSignatureExpire),
         ("AuthFailure.SignatureFailure", ErrorCode::AuthFailureSignatureFailure),
         ("AuthFailure.TokenFailure", ErrorCode::AuthFailureTokenFailure),
-        (
-            "AuthFailure.UnauthorizedOperation",
-            ErrorCode::AuthFailureUnauthorizedOperation,
-        ),
         ("DryRunOperation", ErrorCode::DryRunOperation),
         ("InvalidAction", ErrorCode::InvalidAction),
-        ("InvalidParameter", ErrorCode::InvalidParameter),
-        ("InvalidParameterValue", ErrorCode::InvalidParameterValue),
         ("InvalidRequest", ErrorCode::InvalidRequest),
         ("IpInBlacklist", ErrorCode::IpInBlacklist),
         ("IpNotInWhitelist", ErrorCode::IpNotInWhitelist),
         ("LimitExceeded", ErrorCode::LimitExceeded),
-        ("MissingParameter", ErrorCode::MissingParameter),
         ("NoSuchProduct", ErrorCode::NoSuchProduct),
         ("NoSuchVersion", ErrorCode::NoSuchVersion),
         ("RequestLimitExceeded", ErrorCode::RequestLimitExceeded),

@@ -173,3 +173,2199 @@ impl<'de> Deserialize<'de> for VerifyType {
         Ok(Self::from_wire_value(&raw))
     }
 }
+
+/// Details of an APIGATEWAY instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiGatewayInstanceDetail {
+    /// The instance ID.
+    #[serde(rename = "ServiceId")]
+    pub service_id: String,
+    /// The instance name.
+    #[serde(rename = "ServiceName")]
+    pub service_name: String,
+    /// The domain.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// Certificate id.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// The protocol.
+    #[serde(rename = "Protocol")]
+    pub protocol: String,
+}
+
+/// Details of APIGATEWAY instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiGatewayInstanceList {
+    /// The region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// API gateway instance details.
+    #[serde(rename = "InstanceList")]
+    pub instance_list: Vec<ApiGatewayInstanceDetail>,
+    /// The total number of APIGATEWAY instances in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// Whether to query exceptions.
+    #[serde(rename = "Error")]
+    pub error: String,
+}
+
+/// Region of associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BindResourceRegionResult {
+    /// The region.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// The total number of associated cloud resources.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+}
+
+/// Associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BindResourceResult {
+    /// Supported types: CLB, CDN, WAF, LIVE, VOD, DDOS, TKE, APIGATEWAY, TCB, and TEO (EDGEONE).
+    #[serde(rename = "ResourceType")]
+    pub resource_type: String,
+    /// The region of associated cloud resources.
+    #[serde(
+        rename = "BindResourceRegionResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bind_resource_region_result: Option<Vec<BindResourceRegionResult>>,
+}
+
+/// COS instance details - asynchronous association of cloud resource data structure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct COSInstanceList {
+    /// Region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// Instance details.
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<CosInstanceDetail>>,
+    /// Total number under the region.
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Error message.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Details of a CSR
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CSRItem {
+    /// The CSR ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The account.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "OwnerUin", default, skip_serializing_if = "Option::is_none")]
+    pub owner_uin: Option<String>,
+    /// The domain.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The organization name.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Organization", default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// The department.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Department", default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The email address.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The province.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Province", default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// The city.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The country or region.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The remarks.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Remarks", default, skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+    /// The status.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+    /// The creation time.
+    /// Note: This field may return \`null\`, indicating that no valid values can be obtained.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// The encryption algorithm.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "EncryptAlgo", default, skip_serializing_if = "Option::is_none")]
+    pub encrypt_algo: Option<String>,
+    /// The algorithm parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "KeyParameter", default, skip_serializing_if = "Option::is_none")]
+    pub key_parameter: Option<String>,
+}
+
+/// Details of a CDN instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CdnInstanceDetail {
+    /// The domain.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// The ID of the deployed certificate.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// Domain name status: rejected - the domain name failed the review or its registration has expired/been canceled; processing - deploying; online - started; offline - closed.
+    #[serde(rename = "Status")]
+    pub status: String,
+    /// Domain billing status, where on indicates enable and off indicates disable.
+    #[serde(rename = "HttpsBillingSwitch")]
+    pub https_billing_switch: String,
+}
+
+/// Details of CDN instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CdnInstanceList {
+    /// The total number of CDN domains in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// CDN domain name details.
+    #[serde(rename = "InstanceList")]
+    pub instance_list: Vec<CdnInstanceDetail>,
+    /// Whether to query exceptions.
+    #[serde(rename = "Error")]
+    pub error: String,
+}
+
+/// Basic information of the certificate
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertBasicInfo {
+    /// Issuer.
+    #[serde(rename = "Issuer", default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Issued to.
+    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Certificate fingerprint.
+    #[serde(rename = "Fingerprint", default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Certificate valid period start time.
+    #[serde(rename = "ValidFrom", default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    /// Certificate valid period end time.
+    #[serde(rename = "ValidTo", default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
+}
+
+/// Certificate and async task IDs
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertTaskId {
+    /// The certificate ID.
+    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
+    pub cert_id: Option<String>,
+    /// The async task ID.
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+}
+
+/// Details of a CLB certificate
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    /// The certificate ID.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// The list of domains bound to the certificate.
+    #[serde(rename = "DnsNames")]
+    pub dns_names: Vec<String>,
+    /// Root certificate id.
+    #[serde(rename = "CertCaId", default, skip_serializing_if = "Option::is_none")]
+    pub cert_ca_id: Option<String>,
+    /// Certificate authentication mode: unidirectional one-way authentication, mutual mutual authentication.
+    #[serde(rename = "SSLMode", default, skip_serializing_if = "Option::is_none")]
+    pub ssl_mode: Option<String>,
+}
+
+/// Content of the \`CertificateExtra\` parameter. \`CertificateExtra\` is an element of \`Certificates\` array which is returned by \`DescribeCertificates\`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificateExtra {
+    /// Quantity of configurable domain names for the certificate.
+    #[serde(rename = "DomainNumber")]
+    pub domain_number: String,
+    /// Renew the original certificate id.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "OriginCertificateId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub origin_certificate_id: Option<String>,
+    /// Original ID of the new certificate
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ReplacedBy", default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+    /// Reissue certificate id.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ReplacedFor", default, skip_serializing_if = "Option::is_none")]
+    pub replaced_for: Option<String>,
+    /// Renewal certificate id.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "RenewOrder", default, skip_serializing_if = "Option::is_none")]
+    pub renew_order: Option<String>,
+    /// Whether it is a China SM certificate.
+    #[serde(rename = "SMCert")]
+    pub sm_cert: i64,
+    /// Company type, valid values: 1 (individual); 2 (company).
+    #[serde(rename = "CompanyType")]
+    pub company_type: i64,
+}
+
+/// Content of the \`Certificates\` parameter returned by \`DescribeCertificates\`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificates {
+    /// User uin.
+    #[serde(rename = "OwnerUin")]
+    pub owner_uin: String,
+    /// Project id.
+    #[serde(rename = "ProjectId")]
+    pub project_id: String,
+    /// Certificate source:.
+    /// trustasia.
+    /// upload.
+    /// wosign.
+    /// sheca.
+    #[serde(rename = "From")]
+    pub from: String,
+    /// Certificate package type:.
+    /// Null: user uploads a certificate (without package type),.
+    /// 2: trustasia tls rsa ca,.
+    /// 3: securesite enhanced enterprise edition (ev pro),.
+    /// 4: securesite enhanced (ev).
+    /// 5: securesite enterprise professional edition (ov pro).
+    /// 6: securesite enterprise (ov).
+    /// 7: securesite enterprise (ov) wildcard.
+    /// 8: geotrust enhanced (ev).
+    /// 9: geotrust enterprise (ov) cert.
+    /// 10: geotrust enterprise (ov) wildcard cert.
+    /// 11: trustasia domain name-based multiple domain names ssl certificate.
+    /// 12: trustasia domain name-based (dv) wildcard cert.
+    /// 13: trustasia enterprise wildcard (ov) ssl certificate (d3).
+    /// 14: trustasia enterprise (ov) ssl certificate (d3).
+    /// 15: trustasia enterprise multiple domain names (ov) ssl certificate (d3).
+    /// 16: trustasia enhanced (ev) ssl certificate (d3).
+    /// 17: trustasia enhanced multiple domain names (ev) ssl certificate (d3).
+    /// 18: globalsign enterprise (ov) ssl certificate.
+    /// 19: globalsign enterprise wildcard (ov) ssl certificate.
+    /// 20: globalsign enhanced (ev) ssl certificate.
+    /// 21: trustasia enterprise wildcard multiple domain names (ov) ssl certificate (d3).
+    /// 22: globalsign enterprise multiple domain names (ov) ssl certificate.
+    /// 23: globalsign enterprise wildcard multiple domain names (ov) ssl certificate.
+    /// 24: globalsign enhanced multiple domain name (ev) ssl certificate.
+    /// 25: wotrus domain name cert.
+    /// 26: wotrus domain name multiple domain name cert.
+    /// 27: wotrus domain name wildcard cert.
+    /// 28: wotrus enterprise cert.
+    /// 29: wotrus enterprise multi - domain name certificate.
+    /// 30: wotrus enterprise wildcard certificate.
+    /// 31: wotrus enhanced certificate.
+    /// 32: wotrus enhanced multi - domain name certificate.
+    /// 33: wotrus - national cryptography domain - type certificate.
+    /// 34: wotrus-national cryptography domain certificate (multiple domain names).
+    /// 35: wotrus-national cryptography domain certificate (wildcard).
+    /// 37: wotrus-national cryptography enterprise certificate.
+    /// 38: wotrus-national cryptography enterprise certificate (multiple domain names).
+    /// 39: wotrus-national cryptography enterprise certificate (wildcard).
+    /// 40: wotrus - enhanced national cryptography certificate.
+    /// 41: wotrus - enhanced national cryptography certificate (multiple domain names).
+    /// 42: trustasia - domain name type certificate (wildcard multiple domain names).
+    /// 43: DNSPod - enterprise (ov) ssl certificate.
+    /// 44: DNSPod - enterprise (ov) wildcard ssl certificate.
+    /// 45: DNSPod - enterprise (ov) multiple domain names ssl certificate.
+    /// 46: DNSPod - enhanced (ev) ssl certificate.
+    /// 47: DNSPod - enhanced (ev) multiple domain names ssl certificate.
+    /// 48: DNSPod - domain name-based (dv) ssl certificate.
+    /// 49: DNSPod - domain name-based (dv) wildcard ssl certificate.
+    /// 50: DNSPod - domain name-based (dv) multiple domain names ssl certificate.
+    /// 51: DNSPod (national cryptography) - enterprise (ov) ssl certificate.
+    /// 52: DNSPod (national cryptography) - enterprise (ov) wildcard ssl certificate.
+    /// 53: DNSPod (national cryptography) - enterprise (ov) multiple domain names ssl certificate.
+    /// 54: DNSPod (national cryptography) - domain name-based (dv) ssl certificate.
+    /// 55: DNSPod (national cryptography) - domain name-based (dv) wildcard ssl certificate.
+    /// 56: DNSPod (national cryptography) - domain name-based (dv) multiple domain names ssl certificate.
+    /// 57: securesite enterprise professional edition multiple domain names (ov pro).
+    /// 58: securesite enterprise multiple domain names (ov).
+    /// 59: securesite enhanced professional edition multiple domain names (ev pro).
+    /// 60: securesite enhanced multiple domain names (ev).
+    /// 61: geotrust enhanced multiple domain names (ev).
+    /// 75: securesite enterprise (ov).
+    /// 76: securesite enterprise (ov) wildcard.
+    /// 77: securesite enhanced (ev).
+    /// 78: geotrust enterprise (ov).
+    /// 79: geotrust enterprise wildcard (ov).
+    /// 80: geotrust enhanced (ev).
+    /// 81: globalsign enterprise (ov) ssl certificate.
+    /// 82: globalsign enterprise wildcard (ov) ssl certificate.
+    /// 83: trustasia c1 dv free.
+    /// 85: globalsign enhanced (ev) ssl certificate.
+    /// 88: globalsign enterprise wildcard multiple domain names (ov) ssl certificate.
+    /// 89: globalsign enterprise multiple domain names (ov) ssl certificate.
+    /// 90: globalsign enhanced multiple domain names (ev) ssl certificate.
+    /// 91: geotrust enhanced multiple domain names (ev).
+    /// 92: securesite enterprise pro multiple domain names (ov pro).
+    /// 93: securesite enterprise multiple domain names (ov).
+    /// 94: securesite enhanced pro multiple domain names (ev pro).
+    /// 95: securesite enhanced multiple domain names (ev).
+    /// 96: securesite ev pro.
+    /// 97: securesite enterprise professional edition (ov pro).
+    /// 98: cfca enterprise (ov) ssl certificate.
+    /// 99: cfca enterprise ov ssl certificate for multiple domain names.
+    /// 100: cfca ov wildcard ssl certificate.
+    /// 101: cfca enhanced (ev) ssl certificate.
+    #[serde(rename = "PackageType")]
+    pub package_type: String,
+    /// Certificate type. ca = client certificate; svr = server certificate.
+    #[serde(rename = "CertificateType")]
+    pub certificate_type: String,
+    /// Certificate product name.
+    #[serde(rename = "ProductZhName")]
+    pub product_zh_name: String,
+    /// Primary domain name.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// Remark name.
+    #[serde(rename = "Alias")]
+    pub alias: String,
+    /// Certificate status: 0 = under review, 1 = approved, 2 = review failed, 3 = expired, 4 = dns record added automatically, 5 = enterprise certificate, pending documentation submission, 6 = order cancellation in progress, 7 = canceled, 8 = documents submitted, pending upload of confirmation letter, 9 = certificate revocation in progress, 10 = revoked, 11 = reissue in progress, 12 = pending upload of revocation confirmation letter, 13 = free certificate pending documentation submission, 14 = certificate refunded, 15 = certificate migration in progress.
+    #[serde(rename = "Status")]
+    pub status: u64,
+    /// Certificate extended information.
+    #[serde(rename = "CertificateExtra")]
+    pub certificate_extra: CertificateExtra,
+    /// Vulnerability scanning status: INACTIVE = not enabled, ACTIVE = enabled.
+    #[serde(rename = "VulnerabilityStatus")]
+    pub vulnerability_status: String,
+    /// Status information.
+    #[serde(rename = "StatusMsg")]
+    pub status_msg: String,
+    /// Validation type: DNS\_AUTO = automatic dns validation, DNS = manual dns validation, FILE = file verification, DNS\_PROXY = dns proxy validation, FILE\_PROXY = file proxy verification.
+    #[serde(rename = "VerifyType")]
+    pub verify_type: String,
+    /// Certificate validation time.
+    #[serde(rename = "CertBeginTime")]
+    pub cert_begin_time: String,
+    /// Certificate expiration time.
+    #[serde(rename = "CertEndTime")]
+    pub cert_end_time: String,
+    /// Certificate validity period (month).
+    #[serde(rename = "ValidityPeriod")]
+    pub validity_period: String,
+    /// Creation time.
+    #[serde(rename = "InsertTime")]
+    pub insert_time: String,
+    /// Certificate id.
+    #[serde(rename = "CertificateId")]
+    pub certificate_id: String,
+    /// Multiple domain names contained in the certificate (including the primary domain name).
+    #[serde(rename = "SubjectAltName")]
+    pub subject_alt_name: Vec<String>,
+    /// Certificate type name.
+    #[serde(rename = "PackageTypeName")]
+    pub package_type_name: String,
+    /// Status name.
+    #[serde(rename = "StatusName")]
+    pub status_name: String,
+    /// Specifies whether the customer is a vip customer. true indicates yes and false indicates no.
+    #[serde(rename = "IsVip")]
+    pub is_vip: bool,
+    /// Specifies whether it is a dv version certificate. true indicates yes and false indicates no.
+    #[serde(rename = "IsDv")]
+    pub is_dv: bool,
+    /// Specifies whether it is a wildcard domain name certificate. true indicates yes and false indicates no.
+    #[serde(rename = "IsWildcard")]
+    pub is_wildcard: bool,
+    /// Whether the vulnerability scanning feature is enabled.
+    #[serde(rename = "IsVulnerability")]
+    pub is_vulnerability: bool,
+    /// Whether it is renewable.
+    #[serde(rename = "RenewAble")]
+    pub renew_able: bool,
+    /// Project information.
+    #[serde(rename = "ProjectInfo")]
+    pub project_info: ProjectInfo,
+    /// Associated cloud resources are temporarily unavailable.
+    #[serde(rename = "BoundResource")]
+    pub bound_resource: Vec<String>,
+    /// Whether it can be deployed.
+    #[serde(rename = "Deployable")]
+    pub deployable: bool,
+    /// Tag list.
+    #[serde(rename = "Tags")]
+    pub tags: Vec<Tags>,
+    /// Whether expiration notice has been ignored.
+    #[serde(rename = "IsIgnore")]
+    pub is_ignore: bool,
+    /// Whether it is a China SM certificate.
+    #[serde(rename = "IsSM")]
+    pub is_sm: bool,
+    /// Certificate algorithm.
+    #[serde(rename = "EncryptAlgorithm")]
+    pub encrypt_algorithm: String,
+    /// Encryption algorithm for upload ca certificate.
+    #[serde(rename = "CAEncryptAlgorithms")]
+    pub ca_encrypt_algorithms: Vec<String>,
+    /// Expiration time for upload ca certificate.
+    #[serde(rename = "CAEndTimes")]
+    pub ca_end_times: Vec<String>,
+    /// Common name of the upload ca certificate.
+    #[serde(rename = "CACommonNames")]
+    pub ca_common_names: Vec<String>,
+    /// Certificate prereview information.
+    #[serde(rename = "PreAuditInfo")]
+    pub pre_audit_info: PreAuditInfo,
+    /// Whether to auto-renew.
+    #[serde(rename = "AutoRenewFlag")]
+    pub auto_renew_flag: i64,
+    /// Hosting status: 0, hosting; 5, resource replacement; 10, hosting completed; -1, not hosted.
+    #[serde(rename = "HostingStatus")]
+    pub hosting_status: i64,
+    /// Hosting completion time.
+    #[serde(rename = "HostingCompleteTime")]
+    pub hosting_complete_time: String,
+    /// Manage the new certificate id.
+    #[serde(rename = "HostingRenewCertId")]
+    pub hosting_renew_cert_id: String,
+    /// Existing renewal certificate id.
+    #[serde(rename = "HasRenewOrder")]
+    pub has_renew_order: String,
+    /// Indicates whether the original certificate is deleted during reissue.
+    #[serde(rename = "ReplaceOriCertIsDelete")]
+    pub replace_ori_cert_is_delete: bool,
+    /// Indicates whether it is about to expire. a certificate is about to expire if it will expire within 30 days.
+    #[serde(rename = "IsExpiring")]
+    pub is_expiring: bool,
+    /// Add validation expiration date for DV certificate
+    #[serde(rename = "DVAuthDeadline")]
+    pub dv_auth_deadline: String,
+    /// Domain verification passed time.
+    #[serde(rename = "ValidationPassedTime")]
+    pub validation_passed_time: String,
+    /// Multiple domain names associated with the certificate.
+    #[serde(rename = "CertSANs")]
+    pub cert_sa_ns: Vec<String>,
+    /// Domain verification rejection information.
+    #[serde(rename = "AwaitingValidationMsg")]
+    pub awaiting_validation_msg: String,
+    /// Whether to allow downloading.
+    #[serde(rename = "AllowDownload")]
+    pub allow_download: bool,
+    /// Whether all certificate domain names are managed and resolved by dnspod.
+    #[serde(rename = "IsDNSPODResolve")]
+    pub is_dnspod_resolve: bool,
+    /// Whether the certificate is purchased with benefit points.
+    #[serde(rename = "IsPackage")]
+    pub is_package: bool,
+    /// Whether there is a private key password.
+    #[serde(rename = "KeyPasswordCustomFlag")]
+    pub key_password_custom_flag: bool,
+    /// Types of web servers supported for download: nginx, apache, iis, tomcat, jks, root, other.
+    #[serde(rename = "SupportDownloadType")]
+    pub support_download_type: SupportDownloadType,
+    /// Certificate revocation completion time.
+    #[serde(
+        rename = "CertRevokedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cert_revoked_time: Option<String>,
+    /// Hosted resource type list.
+    #[serde(
+        rename = "HostingResourceTypes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hosting_resource_types: Option<Vec<String>>,
+    /// Managed configuration information.
+    #[serde(rename = "HostingConfig", default, skip_serializing_if = "Option::is_none")]
+    pub hosting_config: Option<HostingConfig>,
+}
+
+/// Details of a CLB instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClbInstanceDetail {
+    /// The CLB instance ID.
+    #[serde(rename = "LoadBalancerId")]
+    pub load_balancer_id: String,
+    /// The CLB instance name.
+    #[serde(rename = "LoadBalancerName")]
+    pub load_balancer_name: String,
+    /// CLB listener list.
+    #[serde(rename = "Listeners")]
+    pub listeners: Vec<ClbListener>,
+    /// CLB type. 0 classic CLB; 1 application CLB.
+    #[serde(rename = "Forward")]
+    pub forward: i64,
+}
+
+/// Details of CLB instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClbInstanceList {
+    /// The region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// CLB instance details.
+    #[serde(rename = "InstanceList")]
+    pub instance_list: Vec<ClbInstanceDetail>,
+    /// The total number of CLB instances in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// Whether to query exceptions.
+    #[serde(rename = "Error")]
+    pub error: String,
+}
+
+/// Details of a CLB instance listener
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClbListener {
+    /// The listener ID.
+    #[serde(rename = "ListenerId")]
+    pub listener_id: String,
+    /// The listener name.
+    #[serde(rename = "ListenerName")]
+    pub listener_name: String,
+    /// Whether to enable SNI. Valid values: \`1\` (enable) and \`0\` (disable).
+    #[serde(rename = "SniSwitch")]
+    pub sni_switch: u64,
+    /// The listener protocol type. Valid values: \`HTTPS\` and \`TCP\_SSL\`.
+    #[serde(rename = "Protocol")]
+    pub protocol: String,
+    /// Data of certificate bound to the listener.
+    #[serde(rename = "Certificate")]
+    pub certificate: Certificate,
+    /// List of listener rules.
+    #[serde(rename = "Rules")]
+    pub rules: Vec<ClbListenerRule>,
+    /// Domain list not matched.
+    #[serde(rename = "NoMatchDomains")]
+    pub no_match_domains: Vec<String>,
+}
+
+/// Details of a CLB listener rule
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClbListenerRule {
+    /// The rule ID.
+    #[serde(rename = "LocationId")]
+    pub location_id: String,
+    /// The domains bound.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// Whether the rule matches the domains to be associated with a certificate.
+    #[serde(rename = "IsMatch")]
+    pub is_match: bool,
+    /// Certificate data bound to the rule.
+    #[serde(rename = "Certificate")]
+    pub certificate: Certificate,
+    /// Domain list not matched.
+    #[serde(rename = "NoMatchDomains")]
+    pub no_match_domains: Vec<String>,
+    /// Rule binding path.
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Company Information
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyInfo {
+    /// Company Name
+    #[serde(rename = "CompanyName")]
+    pub company_name: String,
+    /// company ID
+    #[serde(rename = "CompanyId")]
+    pub company_id: i64,
+    /// Country of residence
+    #[serde(rename = "CompanyCountry")]
+    pub company_country: String,
+    /// Company province
+    #[serde(rename = "CompanyProvince")]
+    pub company_province: String,
+    /// Company located city
+    #[serde(rename = "CompanyCity")]
+    pub company_city: String,
+    /// Company's detailed address
+    #[serde(rename = "CompanyAddress")]
+    pub company_address: String,
+    /// company phone number
+    #[serde(rename = "CompanyPhone")]
+    pub company_phone: String,
+    /// Company document type. Valid values:
+    /// TYDMZ (unified social credit code): This field is required only for CFCA certs and not required for other types.
+    /// OTHERS
+    #[serde(rename = "IdType")]
+    pub id_type: String,
+    /// Company identification number, value ranges from...to...
+    /// TYDMZ (unified social credit code): 11532xxxxxxxx24820
+    #[serde(rename = "IdNumber")]
+    pub id_number: String,
+    /// Tag.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tags>>,
+}
+
+/// COS instance description.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CosInstanceDetail {
+    /// Domain name.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// Bound certificate id.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// ENABLED: domain name online status.
+    /// DISABLED: domain name offline status.
+    #[serde(rename = "Status")]
+    pub status: String,
+    /// bucket name.
+    #[serde(rename = "Bucket")]
+    pub bucket: String,
+    /// bucket region.
+    #[serde(rename = "Region")]
+    pub region: String,
+}
+
+/// Details of a DDOS instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DdosInstanceDetail {
+    /// The domain.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// The instance ID.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// The protocol type.
+    #[serde(rename = "Protocol")]
+    pub protocol: String,
+    /// Certificate id.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// The forwarding port.
+    #[serde(rename = "VirtualPort")]
+    pub virtual_port: String,
+}
+
+/// Details of DDOS instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DdosInstanceList {
+    /// The total number of DDOS instances in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// DDOS instance details.
+    #[serde(rename = "InstanceList")]
+    pub instance_list: Vec<DdosInstanceDetail>,
+    /// Whether to query exceptions.
+    #[serde(rename = "Error")]
+    pub error: String,
+}
+
+/// Managed records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeployRecord {
+    /// Total number.
+    #[serde(rename = "TotalCount")]
+    pub total_count: i64,
+    /// Total successes
+    #[serde(rename = "SuccessTotalCount")]
+    pub success_total_count: i64,
+    /// Total failed deployments.
+    #[serde(rename = "FailedTotalCount")]
+    pub failed_total_count: i64,
+    /// Deployment in progress total number.
+    #[serde(rename = "RunningTotalCount")]
+    pub running_total_count: i64,
+    /// Deployment record type 0 specifies deployment, 1 indicates rollback.
+    #[serde(rename = "Type")]
+    pub r#type: i64,
+    /// Deployment record detail list.
+    #[serde(rename = "RecordDetailList")]
+    pub record_detail_list: Vec<DeployRecordList>,
+    /// Hosted resource deployment state: \`0\` (awaiting deployment), \`1\` (deployment successful), \`2\` (deployment failed), \`3\` (deploying), \`4\` (rollback successful), \`5\` (rollback failure).
+    #[serde(rename = "Status")]
+    pub status: i64,
+    /// Managed resource creation time.
+    #[serde(rename = "CreateTime")]
+    pub create_time: String,
+}
+
+/// Deployment record details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeployRecordItem {
+    /// Deployment record detail ID.
+    #[serde(rename = "Id")]
+    pub id: u64,
+    /// Bound certificate ID.
+    #[serde(rename = "OldCertId")]
+    pub old_cert_id: String,
+    /// Deployment instance ID.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Specifies the deployment instance name.
+    #[serde(rename = "InstanceName")]
+    pub instance_name: String,
+    /// Deploy the listener ID.
+    #[serde(rename = "ListenerId")]
+    pub listener_id: String,
+    /// Deployment domain name list.
+    #[serde(rename = "Domains")]
+    pub domains: Vec<String>,
+    /// Deploy listener protocol.
+    #[serde(rename = "Protocol")]
+    pub protocol: String,
+    /// Deployment state.
+    #[serde(rename = "Status")]
+    pub status: i64,
+    /// Deployment error information.
+    #[serde(rename = "ErrorMsg")]
+    pub error_msg: String,
+    /// Describes the creation time of the deployment record detail.
+    #[serde(rename = "CreateTime")]
+    pub create_time: String,
+    /// Specifies the last update time of the deployment record detail.
+    #[serde(rename = "UpdateTime")]
+    pub update_time: String,
+    /// Deploy listener name.
+    #[serde(rename = "ListenerName")]
+    pub listener_name: String,
+    /// Whether SNI is enabled.
+    #[serde(rename = "SniSwitch")]
+    pub sni_switch: i64,
+    /// COS bucket name.
+    #[serde(rename = "Bucket")]
+    pub bucket: String,
+    /// Namespace name.
+    #[serde(rename = "Namespace")]
+    pub namespace: String,
+    /// The secret name.
+    #[serde(rename = "SecretName")]
+    pub secret_name: String,
+    /// Port
+    #[serde(rename = "Port")]
+    pub port: i64,
+    /// Deployed TCB region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// CLB type. valid values: 0 (classic clb); 1 (application clb).
+    #[serde(rename = "Forward")]
+    pub forward: i64,
+    /// Certificate authentication mode: UNIDIRECTIONAL for one-way authentication, MUTUAL for MUTUAL authentication.
+    #[serde(rename = "SSLMode")]
+    pub ssl_mode: String,
+    /// Deployment resource type.
+    #[serde(rename = "ResourceType")]
+    pub resource_type: String,
+}
+
+/// Managed record detailed information.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeployRecordList {
+    /// Deployment resource type.
+    #[serde(rename = "ResourceType")]
+    pub resource_type: String,
+    /// Deployment resource detail list.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "List", default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<Vec<DeployRecordItem>>,
+    /// Total count of deployment resources.
+    #[serde(rename = "TotalCount")]
+    pub total_count: i64,
+}
+
+/// Domain validation result of the certificate
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainValidationResult {
+    /// Domain names bound to the certificate.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// Domain name validation type. Value is DNS, FILE, DNS\_AUTO, DNS\_PROXY, or FILE\_PROXY.
+    #[serde(rename = "VerifyType")]
+    pub verify_type: String,
+    /// Tencent Cloud detection result, Value: 1 (verified); -1 (rate limited or txt record not found); -2 (txt record not match); -3 (ns record not found); -4 (file not found); -5 (file not match); -6 (cname record not found); -7 (cname record not match); -8 (ns record not found); -9 (file not found); -10 (file not match).
+    #[serde(rename = "LocalCheck")]
+    pub local_check: i64,
+    /// CA check result. Value: -1 (detection failed); 2 (detection passed).
+    #[serde(rename = "CaCheck")]
+    pub ca_check: i64,
+    /// Check failure reasons. Description of the LocalCheck status.
+    #[serde(rename = "LocalCheckFailReason")]
+    pub local_check_fail_reason: String,
+    /// Detected value.
+    #[serde(rename = "CheckValue")]
+    pub check_value: Vec<String>,
+    /// Whether the request is rate-limited. Valid values: false (not rate-limited); true (rate-limited).
+    #[serde(rename = "Frequently")]
+    pub frequently: bool,
+    /// Whether the certificate has been issued. Value: false (not issued); true (issued).
+    #[serde(rename = "Issued")]
+    pub issued: bool,
+}
+
+/// Content of the \`DvAuthDetail\` parameter returned by \`DescribeCertificates\`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DvAuthDetail {
+    /// Certificate domain name verification record key.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthKey", default, skip_serializing_if = "Option::is_none")]
+    pub dv_auth_key: Option<String>,
+    /// Certificate domain name verification record value.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthValue", default, skip_serializing_if = "Option::is_none")]
+    pub dv_auth_value: Option<String>,
+    /// Certificate domain name verification domain value.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthDomain", default, skip_serializing_if = "Option::is_none")]
+    pub dv_auth_domain: Option<String>,
+    /// Certificate domain name verification file path, used only for file and file\_proxy.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthPath", default, skip_serializing_if = "Option::is_none")]
+    pub dv_auth_path: Option<String>,
+    /// Certificate domain name verification subdomain.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "DvAuthKeySubDomain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dv_auth_key_sub_domain: Option<String>,
+    /// Certificate domain verification information; multiple domain verifications use this field.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuths", default, skip_serializing_if = "Option::is_none")]
+    pub dv_auths: Option<Vec<DvAuths>>,
+}
+
+/// Content of the \`DvAuths\` parameter
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DvAuths {
+    /// Certificate domain name verification record key.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthKey")]
+    pub dv_auth_key: String,
+    /// Certificate domain name verification record value.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthValue")]
+    pub dv_auth_value: String,
+    /// Certificate domain name verification domain value.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthDomain")]
+    pub dv_auth_domain: String,
+    /// Certificate domain name verification file path, used only for file and file\_proxy.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthPath")]
+    pub dv_auth_path: String,
+    /// Certificate domain name verification subdomain.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthSubDomain")]
+    pub dv_auth_sub_domain: String,
+    /// Certificate domain verification type, valid values:.
+    /// TXT: add txt record for dns domain verification.
+    /// FILE: domain file verification.
+    /// CNAME: add cname record for dns domain verification.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DvAuthVerifyType")]
+    pub dv_auth_verify_type: String,
+}
+
+/// Errors
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Error {
+    /// The error code.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Code")]
+    pub code: String,
+    /// The error message.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Message")]
+    pub message: String,
+}
+
+/// List of filter parameters
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Filter {
+    /// The key of the filter parameter.
+    #[serde(rename = "FilterKey")]
+    pub filter_key: String,
+    /// The value of the filter parameter.
+    #[serde(rename = "FilterValue")]
+    pub filter_value: String,
+}
+
+/// GAAP instance details
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GAAPInstanceDetail {
+    /// Instance ID.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Listener list
+    #[serde(rename = "ListenerList")]
+    pub listener_list: Vec<GAAPListenerDetail>,
+    /// Speed up the instance name
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+}
+
+/// GAAP instance details - Asynchronous associate cloud resources data structure
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GAAPInstanceList {
+    /// Instance details
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<GAAPInstanceDetail>>,
+    /// Total number.
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Error message
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// GAAP listener details
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GAAPListenerDetail {
+    /// Listener status
+    #[serde(rename = "ListenerStatus")]
+    pub listener_status: String,
+    /// listener ID
+    #[serde(rename = "ListenerId")]
+    pub listener_id: String,
+    /// listener name
+    #[serde(rename = "ListenerName")]
+    pub listener_name: String,
+    /// Mismatched domain name list
+    #[serde(rename = "NoMatchDomains", default, skip_serializing_if = "Option::is_none")]
+    pub no_match_domains: Option<Vec<String>>,
+    /// Certificate list associated with CVM instances
+    #[serde(rename = "CertIdList", default, skip_serializing_if = "Option::is_none")]
+    pub cert_id_list: Option<Vec<String>>,
+    /// Listener protocol
+    #[serde(rename = "Protocol")]
+    pub protocol: String,
+}
+
+/// Cloud-native gateway certificate information
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GatewayCertificate {
+    /// Gateway certificate ID
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// gateway certificate name
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Bind Domain Name
+    #[serde(rename = "BindDomains", default, skip_serializing_if = "Option::is_none")]
+    pub bind_domains: Option<Vec<String>>,
+    /// Certificate source
+    #[serde(rename = "CertSource", default, skip_serializing_if = "Option::is_none")]
+    pub cert_source: Option<String>,
+    /// Currently bound SSL certificate ID
+    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
+    pub cert_id: Option<String>,
+}
+
+/// Managed configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostingConfig {
+    /// Hosted resource replacement time, defaults to 30 days before the certificate expiration if there is a renewal certificate, then replace.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ReplaceTime", default, skip_serializing_if = "Option::is_none")]
+    pub replace_time: Option<i64>,
+    /// Hosted send message type: 0, reminder message before hosted starts (you will receive this reminder message even if there is no renewal certificate); 1, reminder message when hosted starts (you will receive the message reminder only if there is a renewal certificate); 2, reminder message when hosted resource replacement fails; 3 reminder message when hosted resource replacement succeeds.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "MessageTypes", default, skip_serializing_if = "Option::is_none")]
+    pub message_types: Option<Vec<i64>>,
+    /// Resource replacement start time.
+    #[serde(
+        rename = "ReplaceStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replace_start_time: Option<String>,
+    /// Resource replacement end time.
+    #[serde(rename = "ReplaceEndTime", default, skip_serializing_if = "Option::is_none")]
+    pub replace_end_time: Option<String>,
+}
+
+/// Details of a LIVE instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveInstanceDetail {
+    /// The domain.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// The ID of the associated certificate.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
+    pub cert_id: Option<String>,
+    /// The status. Valid values: \`-1\`: No certificate is associated with the domain.
+    /// \`1\`: HTTPS is enabled for the domain.
+    /// \`0\`: HTTPS is disabled for the domain.
+    #[serde(rename = "Status")]
+    pub status: i64,
+}
+
+/// Details of LIVE instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveInstanceList {
+    /// The total number of LIVE instances in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// The list of LIVE instances.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<LiveInstanceDetail>>,
+    /// Whether to query exceptions.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// MQTT instance details
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MQTTInstanceDetail {
+    /// Instance ID.
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Instance name.
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// Instance status
+    #[serde(rename = "InstanceStatus", default, skip_serializing_if = "Option::is_none")]
+    pub instance_status: Option<String>,
+    /// Mismatched domain name list
+    #[serde(rename = "NoMatchDomains", default, skip_serializing_if = "Option::is_none")]
+    pub no_match_domains: Option<Vec<String>>,
+    /// Server certificate list
+    #[serde(
+        rename = "ServerCertIdList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_cert_id_list: Option<Vec<String>>,
+    /// Certificate list
+    #[serde(rename = "CaCertIdList", default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert_id_list: Option<Vec<String>>,
+}
+
+/// MQTT instance details - Asynchronously associate cloud resources data structure
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MQTTInstanceList {
+    /// Region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// Instance details
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<MQTTInstanceDetail>>,
+    /// Total count in the region
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Error message
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Administrator information
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagerInfo {
+    /// Status: audit: under review ok: pass invalid: invalid expiring: expiring soon expired: expired
+    #[serde(rename = "Status")]
+    pub status: String,
+    /// Manager name
+    #[serde(rename = "ManagerFirstName")]
+    pub manager_first_name: String,
+    /// Manager name
+    #[serde(rename = "ManagerLastName")]
+    pub manager_last_name: String,
+    /// manager position
+    #[serde(rename = "ManagerPosition")]
+    pub manager_position: String,
+    /// Manager phone
+    #[serde(rename = "ManagerPhone")]
+    pub manager_phone: String,
+    /// Manager mailbox
+    #[serde(rename = "ManagerMail")]
+    pub manager_mail: String,
+    /// department of the manager
+    #[serde(rename = "ManagerDepartment")]
+    pub manager_department: String,
+    /// Creation time.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// Number of domains for manager
+    #[serde(rename = "DomainCount")]
+    pub domain_count: i64,
+    /// Number of manager certificates
+    #[serde(rename = "CertCount")]
+    pub cert_count: i64,
+    /// Manager ID
+    #[serde(rename = "ManagerId")]
+    pub manager_id: i64,
+    /// Review valid expiry time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+    /// Last submission review time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "SubmitAuditTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub submit_audit_time: Option<String>,
+    /// Approval Time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "VerifyTime", default, skip_serializing_if = "Option::is_none")]
+    pub verify_time: Option<String>,
+    /// Review status info
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "StatusInfo", default, skip_serializing_if = "Option::is_none")]
+    pub status_info: Option<Vec<ManagerStatusInfo>>,
+    /// Tag.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tags>>,
+}
+
+/// Domain name list for manager prereview
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagerPreAuditDomain {
+    /// Domain information for prereview
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Prereview domain creation time
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// Prereview domain expiry time
+    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+}
+
+/// Four types of manager review status
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagerStatusInfo {
+    /// Review type, enumeration value: ov, ev
+    #[serde(rename = "Type")]
+    pub r#type: String,
+    /// Review status, enumeration value: pending, completed, invalid, submitted, expiring, expired.
+    #[serde(rename = "Status")]
+    pub status: String,
+    /// Creation time.
+    #[serde(rename = "CreateTime")]
+    pub create_time: String,
+    /// Expiration time
+    #[serde(rename = "ExpireTime")]
+    pub expire_time: String,
+    /// Domain name list for manager prereview
+    #[serde(rename = "ManagerPreAuditDomains")]
+    pub manager_pre_audit_domains: Vec<ManagerPreAuditDomain>,
+}
+
+/// Certificate operation logs
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperationLog {
+    /// Action performed on logs
+    #[serde(rename = "Action")]
+    pub action: String,
+    /// Time when the action is performed
+    ///
+    /// A date and time, `YYYY-MM-DD hh:mm:ss`.
+    #[serde(rename = "CreatedOn")]
+    pub created_on: String,
+    /// Root account.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
+    pub uin: Option<String>,
+    /// Sub-Account.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "SubAccountUin", default, skip_serializing_if = "Option::is_none")]
+    pub sub_account_uin: Option<String>,
+    /// Certificate id.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
+    pub cert_id: Option<String>,
+    /// Each operation type corresponds to a specific operation description. the following is a textual explanation of each operation type and its description:.
+    /// 1. apply: indicates applying for a free cert.
+    /// 2. delete: indicates a deletion.
+    /// 3. download - represents the download operation.
+    /// 4. upload: indicates an upload operation.
+    /// 5. revoke: indicates revoking a cert.
+    /// 6. cancelRevoke - indicates canceling the revocation operation.
+    /// 7. updateAlias - indicates updating the remark information.
+    /// 8. changeProject - indicates assigning the certificate to a certain project.
+    /// 9. uploadConfirmLetter - indicates uploading the confirmation letter.
+    /// 10. cancel - indicates canceling the order operation.
+    /// 11. replace - specifies reissuing a certificate.
+    /// 12. downloadConfirmLetter - specifies downloading a certificate revocation confirmation letter.
+    /// 13. editRevokeLetter - specifies uploading a certificate revocation confirmation letter.
+    /// 14. renewVIP - specifies renewing a paid certificate.
+    /// 15. applyVIP - specifies applying for a paid certificate.
+    /// 16. submitInfo - specifies submitting documentation.
+    /// 17. downloadConfirmLetter - specifies downloading the confirmation letter template.
+    /// 18. uploadFromYunAPI - indicates uploading via the cloud api.
+    /// 19. transferIn - indicates the certificate transfer to operation.
+    /// 20. transferOut - indicates the certificate transfer operation.
+    /// 21. refund - indicates applying for a refund.
+    /// 22. multiYearsRenew - indicates multi-year auto-renewal.
+    /// 23. modifyDownloadLimit - indicates modifying the download limit switch.
+    /// 24. issued - indicates certificate issuance.
+    /// 25. domainValidationPassed - indicates domain verification completed.
+    /// 26. Resubmit - indicates reapplying for a certificate.
+    ///
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+/// List of prereview information
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreAuditInfo {
+    /// Total number of years of the certificate
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "TotalPeriod")]
+    pub total_period: i64,
+    /// Current year of the certificate
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "NowPeriod")]
+    pub now_period: i64,
+    /// Certificate prereview manager ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ManagerId")]
+    pub manager_id: String,
+}
+
+/// Content of the \`ProjectInfo\` parameter. \`ProjectInfo\` is an element of \`Certificates\` array which is returned by \`DescribeCertificates\`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectInfo {
+    /// Project name
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ProjectName")]
+    pub project_name: String,
+    /// UIN of the project creator
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ProjectCreatorUin")]
+    pub project_creator_uin: u64,
+    /// Project creation time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ProjectCreateTime")]
+    pub project_create_time: String,
+    /// Brief project information
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ProjectResume")]
+    pub project_resume: String,
+    /// User UIN
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "OwnerUin")]
+    pub owner_uin: u64,
+    /// Project ID
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ProjectId")]
+    pub project_id: String,
+}
+
+/// Cloud resource region list
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceTypeRegions {
+    /// Cloud resource types, which support clb, waf, api gateway, cos, tke, tse, and tcb.
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Region list
+    #[serde(rename = "Regions", default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+}
+
+/// Revoke certificate domain name verification info.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevokeDomainValidateAuths {
+    /// DV authentication value path.
+    #[serde(rename = "DomainValidateAuthPath")]
+    pub domain_validate_auth_path: String,
+    /// DV authentication KEY.
+    #[serde(rename = "DomainValidateAuthKey")]
+    pub domain_validate_auth_key: String,
+    /// DV authentication value.
+    #[serde(rename = "DomainValidateAuthValue")]
+    pub domain_validate_auth_value: String,
+    /// DV authentication domain name.
+    #[serde(rename = "DomainValidateAuthDomain")]
+    pub domain_validate_auth_domain: String,
+}
+
+/// Root certificate
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RootCertificates {
+    /// Chinese SM signature certificate
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Sign", default, skip_serializing_if = "Option::is_none")]
+    pub sign: Option<String>,
+    /// Chinese SM encryption certificate
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Encrypt", default, skip_serializing_if = "Option::is_none")]
+    pub encrypt: Option<String>,
+    /// Standard certificate
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Standard", default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+}
+
+/// SCF instance details
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SCFInstanceDetail {
+    /// Certificate ID
+    #[serde(rename = "CertificateId", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_id: Option<String>,
+    /// Protocol
+    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Domain
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Region.
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+/// SCF Instance Details - Asynchronous Associate Cloud Resources Data Structure
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SCFInstanceList {
+    /// \<p\>Region.\</p\>
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// \<p\>SCF instance details\</p\>
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<SCFInstanceDetail>>,
+    /// \<p\>Error message\</p\>
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// \<p\>Total count in the region\</p\>
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+}
+
+/// Content of the \`SubmittedData\` parameter returned by \`DescribeCertificates\`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmittedData {
+    /// CSR type. \`online\`: CSR generated online; \`parse\`: CSR pasted
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "CsrType", default, skip_serializing_if = "Option::is_none")]
+    pub csr_type: Option<String>,
+    /// CSR content
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "CsrContent", default, skip_serializing_if = "Option::is_none")]
+    pub csr_content: Option<String>,
+    /// Domain name information
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "CertificateDomain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificate_domain: Option<String>,
+    /// DNS information
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "DomainList", default, skip_serializing_if = "Option::is_none")]
+    pub domain_list: Option<Vec<String>>,
+    /// Password of the private key
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "KeyPassword", default, skip_serializing_if = "Option::is_none")]
+    pub key_password: Option<String>,
+    /// Enterprise or unit name
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "OrganizationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_name: Option<String>,
+    /// Division
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "OrganizationDivision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_division: Option<String>,
+    /// Address
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "OrganizationAddress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_address: Option<String>,
+    /// Country
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "OrganizationCountry",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_country: Option<String>,
+    /// City
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "OrganizationCity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_city: Option<String>,
+    /// Province
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "OrganizationRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_region: Option<String>,
+    /// Postal code
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "PostalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Area code of the fixed-line phone number
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "PhoneAreaCode", default, skip_serializing_if = "Option::is_none")]
+    pub phone_area_code: Option<String>,
+    /// Fixed-line phone number
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// First name of the administrator
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "AdminFirstName", default, skip_serializing_if = "Option::is_none")]
+    pub admin_first_name: Option<String>,
+    /// Last name of the administrator
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "AdminLastName", default, skip_serializing_if = "Option::is_none")]
+    pub admin_last_name: Option<String>,
+    /// Phone number of the administrator
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "AdminPhoneNum", default, skip_serializing_if = "Option::is_none")]
+    pub admin_phone_num: Option<String>,
+    /// Email of the administrator
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "AdminEmail", default, skip_serializing_if = "Option::is_none")]
+    pub admin_email: Option<String>,
+    /// Position of the administrator
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "AdminPosition", default, skip_serializing_if = "Option::is_none")]
+    pub admin_position: Option<String>,
+    /// First name of the contact
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "ContactFirstName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_first_name: Option<String>,
+    /// Last name of the contact
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "ContactLastName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_last_name: Option<String>,
+    /// Phone number of the contact
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ContactNumber", default, skip_serializing_if = "Option::is_none")]
+    pub contact_number: Option<String>,
+    /// Email of the contact
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ContactEmail", default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    /// Position of the contact
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "ContactPosition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_position: Option<String>,
+    /// Validation type
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "VerifyType", default, skip_serializing_if = "Option::is_none")]
+    pub verify_type: Option<String>,
+}
+
+/// Supported types for download.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupportDownloadType {
+    /// Whether the available format of nginx can be downloaded.
+    #[serde(rename = "NGINX")]
+    pub nginx: bool,
+    /// Whether the available format of apache can be downloaded.
+    #[serde(rename = "APACHE")]
+    pub apache: bool,
+    /// Whether the available format of tomcat can be downloaded.
+    #[serde(rename = "TOMCAT")]
+    pub tomcat: bool,
+    /// Whether the available format of iis can be downloaded.
+    #[serde(rename = "IIS")]
+    pub iis: bool,
+    /// Indicates whether the jks format can be downloaded.
+    #[serde(rename = "JKS")]
+    pub jks: bool,
+    /// Indicates whether other formats can be downloaded.
+    #[serde(rename = "OTHER")]
+    pub other: bool,
+    /// Indicates whether the root certificate can be downloaded.
+    #[serde(rename = "ROOT")]
+    pub root: bool,
+}
+
+/// Result of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncTaskBindResourceResult {
+    /// The task ID.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// The associated cloud resources.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "BindResourceResult")]
+    pub bind_resource_result: Vec<BindResourceResult>,
+    /// The status of the async task. Valid values: \`0\` for querying, \`1\` for successful, and \`2\` for abnormal. If the status is \`1\`, the result of \`BindResourceResult\` will be displayed; if the status is \`2\`, the error causes will be displayed.
+    #[serde(rename = "Status")]
+    pub status: u64,
+    /// The error occurred when querying the associated cloud resources.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Error>,
+    /// The cache time of the current result.
+    #[serde(rename = "CacheTime")]
+    pub cache_time: String,
+}
+
+/// TCB access instances
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TCBAccessInstance {
+    /// Domain
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+    /// Unified domain status
+    #[serde(rename = "UnionStatus", default, skip_serializing_if = "Option::is_none")]
+    pub union_status: Option<i64>,
+    /// Whether it is preempted. Preemption means the domain name is bound to another environment and must be unbound or rebound.
+    #[serde(rename = "IsPreempted", default, skip_serializing_if = "Option::is_none")]
+    pub is_preempted: Option<bool>,
+    /// icp blocklist ban status. 0 - Not blocked. 1 - Blocked.
+    #[serde(rename = "ICPStatus", default, skip_serializing_if = "Option::is_none")]
+    pub icp_status: Option<i64>,
+    /// Bound Certificate ID
+    #[serde(
+        rename = "OldCertificateId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub old_certificate_id: Option<String>,
+}
+
+/// Details of TCB access instances
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TCBAccessService {
+    /// Instance list
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<TCBAccessInstance>>,
+    /// Quantity.
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+}
+
+/// Details of TCB environment instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TCBEnvironment {
+    /// Unique ID
+    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Source.
+    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Name
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// Details of TCB instances by environment - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TCBEnvironments {
+    /// The TCB environment.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Environment", default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<TCBEnvironment>,
+    /// The access service.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "AccessService", default, skip_serializing_if = "Option::is_none")]
+    pub access_service: Option<TCBAccessService>,
+    /// Whether static hosting is used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "HostService", default, skip_serializing_if = "Option::is_none")]
+    pub host_service: Option<TCBHostService>,
+}
+
+/// Details of TCB service instances subject to static hosting
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TCBHostInstance {
+    /// Domain
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Parsing status
+    #[serde(rename = "DNSStatus", default, skip_serializing_if = "Option::is_none")]
+    pub dns_status: Option<String>,
+    /// Bound Certificate ID
+    #[serde(
+        rename = "OldCertificateId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub old_certificate_id: Option<String>,
+}
+
+/// List of TCB services subject to static hosting
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TCBHostService {
+    /// Instance list
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<TCBHostInstance>>,
+    /// Quantity.
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+}
+
+/// Details of TCB instances by region - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TCBInstanceList {
+    /// The region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// The list of TCB environments.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Environments", default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<Vec<TCBEnvironments>>,
+    /// Whether to query exceptions.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// TDMQ - Rabbit instance details
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TDMQInstanceDetail {
+    /// Instance ID.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Instance name.
+    #[serde(rename = "InstanceName")]
+    pub instance_name: String,
+    /// Instance status
+    #[serde(rename = "InstanceStatus")]
+    pub instance_status: String,
+    /// Server certificate ID.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// CA certificate ID
+    #[serde(rename = "CaCertId")]
+    pub ca_cert_id: String,
+    /// Mismatched domain name list
+    #[serde(rename = "NoMatchDomains", default, skip_serializing_if = "Option::is_none")]
+    pub no_match_domains: Option<Vec<String>>,
+}
+
+/// TDMQ - Rabbit instance details - Asynchronously associate cloud resources data structure
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TDMQInstanceList {
+    /// Region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// Instance details
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<TDMQInstanceDetail>>,
+    /// Total count in the region
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Error message
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// TSE instance details
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TSEInstanceDetail {
+    /// Gateway ID
+    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_id: Option<String>,
+    /// gateway name
+    #[serde(rename = "GatewayName", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_name: Option<String>,
+    /// Gateway certificate list
+    #[serde(
+        rename = "CertificateList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificate_list: Option<Vec<GatewayCertificate>>,
+}
+
+/// TSE instance details - asynchronously associated cloud resource data structure
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TSEInstanceList {
+    /// TSE instance details
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<TSEInstanceDetail>>,
+    /// Total TSE instances in this region
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// Region
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// Whether to query exceptions.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Tag
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tags {
+    /// Tag key
+    #[serde(rename = "TagKey")]
+    pub tag_key: String,
+    /// Tag value
+    #[serde(rename = "TagValue")]
+    pub tag_value: String,
+}
+
+/// Details of TEO instances
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeoInstanceDetail {
+    /// The domain.
+    #[serde(rename = "Host")]
+    pub host: String,
+    /// The certificate ID.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// The AZ ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<String>,
+    /// Domain status.
+    /// \`Deployed\`: deployed;.
+    /// \`Processing\`: deploying;.
+    /// \`Applying\`: applying;.
+    /// \`Failed\`: application failed;.
+    /// \`Issued\`: binding failed.
+    #[serde(rename = "Status")]
+    pub status: String,
+    /// Certificate encryption algorithm
+    #[serde(rename = "Algorithm", default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+}
+
+/// Details of the EDGEONE instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeoInstanceList {
+    /// The list of EDGEONE instances.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<TeoInstanceDetail>>,
+    /// The total number of EDGEONE instances.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// Whether to query exceptions.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Details of a TKE Ingress instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TkeIngressDetail {
+    /// The Ingress name.
+    #[serde(rename = "IngressName")]
+    pub ingress_name: String,
+    /// The list of TLS domains.
+    #[serde(rename = "TlsDomains")]
+    pub tls_domains: Vec<String>,
+    /// The list of Ingress domains.
+    #[serde(rename = "Domains")]
+    pub domains: Vec<String>,
+}
+
+/// Details of a TKE instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TkeInstanceDetail {
+    /// The cluster ID.
+    #[serde(rename = "ClusterId")]
+    pub cluster_id: String,
+    /// The cluster name.
+    #[serde(rename = "ClusterName")]
+    pub cluster_name: String,
+    /// The list of cluster namespaces.
+    #[serde(rename = "NamespaceList")]
+    pub namespace_list: Vec<TkeNameSpaceDetail>,
+    /// The cluster type.
+    #[serde(rename = "ClusterType")]
+    pub cluster_type: String,
+    /// The cluster version.
+    #[serde(rename = "ClusterVersion")]
+    pub cluster_version: String,
+}
+
+/// Details of TKE instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TkeInstanceList {
+    /// The region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// The list of TKE instances.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<TkeInstanceDetail>>,
+    /// The total number of TKE instances in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// Whether to query exceptions.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Details of a TKE namespace
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TkeNameSpaceDetail {
+    /// The namespace name.
+    #[serde(rename = "Name")]
+    pub name: String,
+    /// The secret list.
+    #[serde(rename = "SecretList")]
+    pub secret_list: Vec<TkeSecretDetail>,
+}
+
+/// Details of a TKE secret
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TkeSecretDetail {
+    /// The secret name.
+    #[serde(rename = "Name")]
+    pub name: String,
+    /// The certificate ID.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// The Ingress list.
+    #[serde(rename = "IngressList")]
+    pub ingress_list: Vec<TkeIngressDetail>,
+    /// The list of domains that do not match the new certificate.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "NoMatchDomains", default, skip_serializing_if = "Option::is_none")]
+    pub no_match_domains: Option<Vec<String>>,
+}
+
+/// Update record details
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateRecordDetail {
+    /// Update detail record id.
+    #[serde(rename = "Id")]
+    pub id: u64,
+    /// New and old certificate update - new certificate id.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// Old and new certificate update - old certificate id.
+    #[serde(rename = "OldCertId")]
+    pub old_cert_id: String,
+    /// Deployment domain name list
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "Domains", default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<String>>,
+    /// Type of cloud resource for updating old and new certs.
+    /// \- clb.
+    /// \- cdn.
+    /// \- ddos.
+    /// \- live.
+    /// \- vod.
+    /// \- waf.
+    /// \- apigateway.
+    /// \- teo.
+    /// \- tke.
+    /// \- cos.
+    /// \- tse.
+    /// \- tcb.
+    #[serde(rename = "ResourceType")]
+    pub resource_type: String,
+    /// Deployment region
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Deployment status. valid values:.
+    /// 0: To be deployed.
+    /// 1: Deployment successful.
+    /// 2: Deployment failed.
+    /// 3: Deploying.
+    /// 4: Rollback succeeded.
+    /// 5: Rollback failure.
+    /// 6: No resource, no need for deployment.
+    #[serde(rename = "Status")]
+    pub status: u64,
+    /// Deployment error message
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+    /// Deployment time
+    #[serde(rename = "CreateTime")]
+    pub create_time: String,
+    /// Last update time
+    #[serde(rename = "UpdateTime")]
+    pub update_time: String,
+    /// Deployment instance ID
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Deployment instance name
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// Deployment listener ID (only for CLB)
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
+    pub listener_id: Option<String>,
+    /// Deployment listener name (only for CLB)
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
+    pub listener_name: Option<String>,
+    /// Protocol
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Whether SNI is enabled (only for CLB)
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "SniSwitch", default, skip_serializing_if = "Option::is_none")]
+    pub sni_switch: Option<u64>,
+    /// Bucket name (only for COS)
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// Port
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Namespace (only for TKE)
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Secret name (only for TKE)
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "SecretName", default, skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
+    /// Environment ID
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "EnvId", default, skip_serializing_if = "Option::is_none")]
+    pub env_id: Option<String>,
+    /// TCB deployment type
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "TCBType", default, skip_serializing_if = "Option::is_none")]
+    pub tcb_type: Option<String>,
+    /// Listener url (only for CLB).
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Details of update records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateRecordDetails {
+    /// Type of cloud resource for updating old and new certs.
+    /// \- clb.
+    /// \- cdn.
+    /// \- ddos.
+    /// \- live.
+    /// \- vod.
+    /// \- waf.
+    /// \- apigateway.
+    /// \- teo.
+    /// \- tke.
+    /// \- cos.
+    /// \- tse.
+    /// \- tcb.
+    #[serde(rename = "ResourceType")]
+    pub resource_type: String,
+    /// The update details of the cloud resource.
+    #[serde(rename = "List")]
+    pub list: Vec<UpdateRecordDetail>,
+    /// The update of the total number of cloud resources.
+    #[serde(rename = "TotalCount")]
+    pub total_count: i64,
+}
+
+/// Deployment record information
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateRecordInfo {
+    /// Record ID
+    #[serde(rename = "Id")]
+    pub id: u64,
+    /// New certificate ID
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+    /// Old certificate ID
+    #[serde(rename = "OldCertId")]
+    pub old_cert_id: String,
+    /// Deployment resource type list
+    #[serde(rename = "ResourceTypes")]
+    pub resource_types: Vec<String>,
+    /// Deployment region list
+    /// Note: This field may return null, indicating that no valid value can be obtained.
+    #[serde(rename = "Regions")]
+    pub regions: Vec<String>,
+    /// Deployment status
+    #[serde(rename = "Status")]
+    pub status: u64,
+    /// Deployment time
+    #[serde(rename = "CreateTime")]
+    pub create_time: String,
+    /// Last update time
+    #[serde(rename = "UpdateTime")]
+    pub update_time: String,
+}
+
+/// Update the progress of asynchronous task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateSyncProgress {
+    /// Resource type.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Region result list.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(
+        rename = "UpdateSyncProgressRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_sync_progress_regions: Option<Vec<UpdateSyncProgressRegion>>,
+    /// Asynchronous update progress status: 0, pending, 1 processed, 3 processing.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+}
+
+/// Update the progress of asynchronous task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateSyncProgressRegion {
+    /// Resource type.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Total number
+    /// .
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Quantity of executions completed.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "OffsetCount", default, skip_serializing_if = "Option::is_none")]
+    pub offset_count: Option<i64>,
+    /// Asynchronous update progress status: 0, pending, 1 processed, 3 processing.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+}
+
+/// Deployment record list information.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadUpdateRecordInfo {
+    /// Record ID
+    #[serde(rename = "Id")]
+    pub id: u64,
+    /// Original certificate ID
+    #[serde(rename = "OldCertId")]
+    pub old_cert_id: String,
+    /// Deployment resource type list.
+    #[serde(rename = "ResourceTypes")]
+    pub resource_types: Vec<String>,
+    /// Deployment state.
+    #[serde(rename = "Status")]
+    pub status: u64,
+    /// Deployment time.
+    #[serde(rename = "CreateTime")]
+    pub create_time: String,
+    /// Last update time.
+    #[serde(rename = "UpdateTime")]
+    pub update_time: String,
+}
+
+/// Details of VOD instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VODInstanceList {
+    /// The list of VOD instances.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<VodInstanceDetail>>,
+    /// The total number of VOD instances in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// Whether to query exceptions.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Details of a VOD instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VodInstanceDetail {
+    /// The domain.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// The certificate ID.
+    #[serde(rename = "CertId")]
+    pub cert_id: String,
+}
+
+/// Details of a WAF instance
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WafInstanceDetail {
+    /// The domain.
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    /// The certificate ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
+    pub cert_id: Option<String>,
+    /// Whether to keep the persistent connection.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Keepalive", default, skip_serializing_if = "Option::is_none")]
+    pub keepalive: Option<u64>,
+}
+
+/// Details of WAF instances - data structure of an async task for querying associated cloud resources
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WafInstanceList {
+    /// The region.
+    #[serde(rename = "Region")]
+    pub region: String,
+    /// The list of WAF instances.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "InstanceList", default, skip_serializing_if = "Option::is_none")]
+    pub instance_list: Option<Vec<WafInstanceDetail>>,
+    /// The total number of WAF instances in this region.
+    #[serde(rename = "TotalCount")]
+    pub total_count: u64,
+    /// Whether to query exceptions.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

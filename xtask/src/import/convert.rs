@@ -1,0 +1,357 @@
+//! Metadata -> spec model: one service version's `api.json`, `examples.json` and
+//! `errorcodes.py` become a [`ServiceSpec`], with notes on everything that had to be renamed,
+//! dropped or inferred. The rules are documented in `xtask/IMPORT.md`.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use tcgen::spec::{ActionSpec, ErrorSpec, FieldSpec, RegionUse, ServiceInfo, ServiceSpec, StructureSpec};
+
+use super::ImportError;
+use super::examples;
+use super::metadata::{ApiFile, ApiMember, ErrorCodeEntry, ExamplesFile, MemberKind, Usage};
+use super::names;
+use super::paginate;
+use super::report::Notes;
+
+/// The message of a code Tencent documents without one (the format requires a message).
+pub const NO_MESSAGE: &str = "Tencent documents no message for this code.";
+
+/// The element types a list may have besides structures.
+const PRIMITIVES: &[&str] = &["string", "int64", "uint64", "bool", "float", "date", "datetime", "datetime_iso"];
+
+/// Everything read for one service version.
+#[derive(Debug, Clone)]
+pub struct ServiceMetadata {
+    /// The package directory (`ssl`, `autoscaling`).
+    pub package: String,
+    /// The version directory (`v20191205`).
+    pub version_dir: String,
+    /// `api.json`, and how messages name it.
+    pub api: ApiFile,
+    pub api_label: String,
+    /// `examples.json` (empty when the package has none).
+    pub examples: ExamplesFile,
+    /// `errorcodes.py` (`None` when the SDK package has none for this version).
+    pub error_codes: Option<Vec<ErrorCodeEntry>>,
+}
+
+/// The spec made from the metadata, and what the conversion had to do.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    pub spec: ServiceSpec,
+    pub notes: Notes,
+}
+
+/// Where a member is used, which decides what `required` and `nullable` say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Request,
+    Response,
+    Structure(Usage),
+}
+
+/// Converts one service version. `module` is its module name when it is not the short name;
+/// `common` are the common error codes (their `retryable` carries over to service codes that
+/// redefine them). Fails only on metadata that contradicts itself (a member naming an object
+/// that does not exist, an unknown element type), naming the file and the place.
+pub fn convert(
+    metadata: &ServiceMetadata,
+    module: Option<String>,
+    common: &IndexMap<String, ErrorSpec>,
+) -> Result<Conversion, ImportError> {
+    let api = &metadata.api;
+    let short_name = api.metadata.short_name.clone();
+    let mut notes = Notes::default();
+    let label = module.clone().unwrap_or_else(|| short_name.clone());
+
+    let io_objects: std::collections::HashSet<&str> =
+        api.actions.values().flat_map(|action| [action.input.as_str(), action.output.as_str()]).collect();
+    // Data structures: every object that is not a request or response, and any request or
+    // response that a member uses as a value.
+    let referenced: std::collections::HashSet<&str> = api
+        .objects
+        .values()
+        .flat_map(|object| &object.members)
+        .filter(|member| matches!(member.kind, MemberKind::Object | MemberKind::List))
+        .map(|member| member.member.as_str())
+        .collect();
+    let structure_wires: Vec<&str> = api
+        .objects
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !io_objects.contains(name) || referenced.contains(name))
+        .collect();
+    let type_names =
+        names::structure_type_names(structure_wires.iter().copied(), api.actions.keys().map(String::as_str));
+    for (wire, name) in &type_names {
+        if wire != name {
+            notes.renamed.push(format!("{label}: structure {wire} is named {name} (naming rule)"));
+        }
+    }
+    let converter = Converter { api, api_label: &metadata.api_label, type_names: &type_names, label: &label };
+
+    let mut structures = IndexMap::new();
+    for wire in &structure_wires {
+        let object = &api.objects[*wire];
+        let usage = object.usage.unwrap_or(Usage::Both);
+        let context = format!("structure {wire}");
+        let fields = converter.fields(&object.members, Place::Structure(usage), &context, &mut notes)?;
+        let name = type_names.get(*wire).cloned().unwrap_or_else(|| (*wire).to_owned());
+        structures.insert(name, StructureSpec { doc: doc_text(&object.document), fields });
+    }
+
+    let mut actions = IndexMap::new();
+    for (name, action) in &api.actions {
+        let input = converter.object(&action.input, name)?;
+        let output = converter.object(&action.output, name)?;
+        let request = converter.fields(&input.members, Place::Request, &format!("{name} request"), &mut notes)?;
+        let response = converter.fields(&output.members, Place::Response, &format!("{name} response"), &mut notes)?;
+        if action.skip_sign {
+            notes.unsupported.push(format!(
+                "{label} {name}: `skip_sign: true` (sent unsigned) cannot be expressed; the client signs it like any other action"
+            ));
+        }
+        let title = doc_text(&action.name);
+        let doc = doc_text(&action.document);
+        let mut spec = ActionSpec {
+            title: if title.is_empty() { name.clone() } else { title.clone() },
+            doc: if doc.is_empty() { if title.is_empty() { name.clone() } else { title } } else { doc },
+            rate_limit: None,
+            region: RegionUse::Optional,
+            deprecated: action.is_deprecated(),
+            request,
+            response,
+            errors: None,
+            retryable: Vec::new(),
+            paginate: None,
+            examples: Vec::new(),
+        };
+        for (index, example) in metadata.examples.actions.get(name).into_iter().flatten().enumerate() {
+            match examples::extract(example, index, &spec.request, &structures) {
+                Ok(extracted) => spec.examples.push(extracted),
+                Err(why) => notes.examples_dropped.push(format!("{label} {name} {why}")),
+            }
+        }
+        actions.insert(name.clone(), spec);
+    }
+
+    let mut spec = ServiceSpec {
+        service: ServiceInfo {
+            name: short_name.clone(),
+            version: api.metadata.api_version.clone(),
+            title: service_title(&api.metadata.service_title, &short_name),
+            doc: String::new(),
+            endpoint: format!("{short_name}.intl.tencentcloudapi.com"),
+            mainland_endpoint: format!("{short_name}.tencentcloudapi.com"),
+            module,
+        },
+        errors: error_codes(metadata.error_codes.as_deref().unwrap_or_default(), common, &label, &mut notes),
+        enums: IndexMap::new(),
+        structures,
+        actions,
+    };
+    for action in spec.actions.values_mut() {
+        action.paginate = paginate::infer(action, &spec.structures);
+    }
+    Ok(Conversion { spec, notes })
+}
+
+struct Converter<'a> {
+    api: &'a ApiFile,
+    api_label: &'a str,
+    type_names: &'a IndexMap<String, String>,
+    label: &'a str,
+}
+
+impl Converter<'_> {
+    fn object(&self, name: &str, action: &str) -> Result<&super::metadata::ApiObject, ImportError> {
+        self.api.objects.get(name).ok_or_else(|| ImportError::Metadata {
+            file: self.api_label.to_owned(),
+            message: format!("action `{action}` names the object `{name}`, which is not under `objects`"),
+        })
+    }
+
+    fn fields(
+        &self,
+        members: &[ApiMember],
+        place: Place,
+        context: &str,
+        notes: &mut Notes,
+    ) -> Result<IndexMap<String, FieldSpec>, ImportError> {
+        let mut fields: IndexMap<String, FieldSpec> = IndexMap::new();
+        // Rust name -> the wire name that has it, to catch `CertId` and `CertID`.
+        let mut rust_names: HashMap<String, String> = HashMap::new();
+        for member in members {
+            let wire = &member.name;
+            if place == Place::Response && wire == "RequestId" {
+                continue;
+            }
+            let field = self.field(member, place, context)?;
+            let rust = tcgen::names::snake(wire);
+            if !tcgen::names::is_identifier(wire) || tcgen::names::snake_problem(&rust).is_some() {
+                notes.unsupported.push(format!(
+                    "{} {context}: member `{wire}` is left out: its Rust name `{rust}` is not usable (a keyword that cannot be raw, or not an identifier), and the format has no way to rename a member",
+                    self.label
+                ));
+                continue;
+            }
+            if let Some(first) = rust_names.get(&rust).cloned() {
+                // Keep the one Tencent still uses; otherwise the first.
+                let replace = fields.get(&first).is_some_and(|kept| kept.deprecated) && !field.deprecated;
+                let (kept, dropped) =
+                    if replace { (wire.clone(), first.clone()) } else { (first.clone(), wire.clone()) };
+                notes.unsupported.push(format!(
+                    "{} {context}: members `{first}` and `{wire}` both become `{rust}` in Rust; `{dropped}` is left out and `{kept}` kept (the format has no way to rename a member)",
+                    self.label
+                ));
+                if replace {
+                    let index = fields.get_index_of(&first).unwrap_or(fields.len());
+                    fields.shift_remove(&first);
+                    fields.shift_insert(index, wire.clone(), field);
+                    rust_names.insert(rust, wire.clone());
+                }
+                continue;
+            }
+            rust_names.insert(rust, wire.clone());
+            fields.insert(wire.clone(), field);
+        }
+        Ok(fields)
+    }
+
+    fn field(&self, member: &ApiMember, place: Place, context: &str) -> Result<FieldSpec, ImportError> {
+        let invalid = |what: &str| ImportError::Metadata {
+            file: self.api_label.to_owned(),
+            message: format!("{context}: member `{}` {what}", member.name),
+        };
+        let element = member.member.as_str();
+        let (ty, list) = match member.kind {
+            MemberKind::String if matches!(element, "string" | "date" | "datetime" | "datetime_iso") => {
+                (element, false)
+            }
+            MemberKind::Int if matches!(element, "int64" | "uint64") => (element, false),
+            MemberKind::Bool if element == "bool" => ("bool", false),
+            MemberKind::Float if element == "float" => ("float", false),
+            MemberKind::String | MemberKind::Int | MemberKind::Bool | MemberKind::Float => {
+                let kind = format!("{:?}", member.kind).to_lowercase();
+                return Err(invalid(&format!("has type `{kind}` with the element type `{element}`")));
+            }
+            MemberKind::List if PRIMITIVES.contains(&element) => (element, true),
+            MemberKind::List | MemberKind::Object => match self.type_names.get(element) {
+                Some(name) => (name.as_str(), member.kind == MemberKind::List),
+                None if self.api.objects.contains_key(element) => {
+                    return Err(invalid(&format!("uses the request or response object `{element}` as a value")));
+                }
+                None => return Err(invalid(&format!("names the object `{element}`, which is not under `objects`"))),
+            },
+        };
+        let input_required = member.required.unwrap_or(false);
+        // Older metadata says `required` where newer says `output_required`.
+        let output_required = member.output_required.or(member.required).unwrap_or(false);
+        let allowed_null = member.value_allowed_null.unwrap_or(false);
+        let (required, nullable) = match place {
+            Place::Request => (input_required, false),
+            Place::Response => (false, allowed_null || !output_required),
+            Place::Structure(Usage::In) => (input_required, false),
+            Place::Structure(Usage::Out) => (output_required, allowed_null),
+            // One Rust type serves both directions: required only when it is both sent and received.
+            Place::Structure(Usage::Both) => (input_required && output_required, allowed_null),
+        };
+        Ok(FieldSpec {
+            ty: ty.to_owned(),
+            list,
+            required,
+            nullable,
+            deprecated: member.disabled,
+            doc: doc_text(&member.document),
+        })
+    }
+}
+
+/// The service's codes from `errorcodes.py`, each with its English message. Codes the
+/// validator cannot accept (a malformed code, or two codes with one Rust variant) are left out
+/// with a note; a code without a message gets [`NO_MESSAGE`]. A service code that is also a
+/// common code is kept (the service's own wording) and keeps the common code's `retryable`.
+fn error_codes(
+    entries: &[ErrorCodeEntry],
+    common: &IndexMap<String, ErrorSpec>,
+    label: &str,
+    notes: &mut Notes,
+) -> IndexMap<String, ErrorSpec> {
+    let mut variants: HashMap<String, String> =
+        common.keys().map(|code| (tcgen::names::error_variant(code), code.clone())).collect();
+    let mut errors = IndexMap::new();
+    for entry in entries {
+        let code = &entry.code;
+        if errors.contains_key(code) {
+            continue;
+        }
+        if !is_error_code(code) {
+            notes.unsupported.push(format!("{label}: error code {code:?} is left out: it is not a well-formed code"));
+            continue;
+        }
+        let variant = tcgen::names::error_variant(code);
+        if let Some(first) = variants.get(&variant).filter(|first| *first != code) {
+            notes.unsupported.push(format!(
+                "{label}: error code `{code}` is left out: it and `{first}` both become the variant `{variant}` (the format has no way to name a variant)"
+            ));
+            continue;
+        }
+        variants.insert(variant, code.clone());
+        let message = doc_text(&entry.message);
+        if message.is_empty() {
+            notes.no_message.push(format!("{label}: error code `{code}` has no message in errorcodes.py"));
+        }
+        let message = if message.is_empty() { NO_MESSAGE.to_owned() } else { message };
+        let retryable = common.get(code).is_some_and(|spec| spec.retryable);
+        errors.insert(code.clone(), ErrorSpec { message, retryable });
+    }
+    errors
+}
+
+/// Whether the generator accepts `code`: dot-separated words that start with a letter.
+fn is_error_code(code: &str) -> bool {
+    code.split('.').all(|part| {
+        part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
+/// The title: the metadata's (English or Chinese), or the short name when there is none.
+fn service_title(title: &str, short_name: &str) -> String {
+    let title = doc_text(title);
+    if title.is_empty() { short_name.to_owned() } else { title }
+}
+
+/// Docs as the spec keeps them: tabs become spaces, each line is trimmed (Tencent's indentation
+/// means nothing, and trailing blanks would stop YAML from keeping a readable block), and so is
+/// the whole.
+pub fn doc_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\t', " ")
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_are_trimmed_and_tabs_normalised() {
+        assert_eq!(
+            doc_text("  Paid SSL certificate ID.\t\r\n\tSecond line.  \n\n"),
+            "Paid SSL certificate ID.\nSecond line."
+        );
+    }
+
+    #[test]
+    fn malformed_codes_are_recognised() {
+        assert!(is_error_code("FailedOperation.CertificateNotFound"));
+        assert!(!is_error_code("InvalidParameter."));
+    }
+}

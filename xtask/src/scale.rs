@@ -1,0 +1,476 @@
+//! `cargo xtask scale`: imports every service version of Tencent's metadata into a scratch
+//! directory (`target/scale/`), generates the client for all of them with the tcgen library,
+//! and runs `cargo check` on a scratch crate made of that generated code and the repository's
+//! hand-written runtime. It reports the times, the lines generated per action, and every
+//! service that fails to validate or to check, with why.
+//!
+//! Layout of the scratch directory:
+//! - `specs/services/*.yaml`: the imported specs;
+//! - `crate/`: the generated crate (`Cargo.toml` made a workspace of its own with the root's
+//!   `[workspace.*]` tables, `src/lib.rs` the repository's with `#[path]` to its runtime);
+//! - `target/`: cargo's build directory for it;
+//! - `report.txt`: the full report (every note of the import, every failure).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::codegen::{COMMON_ERRORS_SPEC, write_atomically};
+use crate::import::{self, ImportOptions, Selection};
+
+/// The command's options.
+#[derive(Debug, Clone)]
+pub struct ScaleOptions {
+    /// The `tccli-intl-en` wheel or directory.
+    pub from: PathBuf,
+    /// The `tencentcloud-sdk-python-intl-en` wheel or directory.
+    pub errors: Option<PathBuf>,
+    /// The scratch directory (`target/scale`).
+    pub dir: PathBuf,
+    /// Run `cargo check` on the generated crate.
+    pub cargo_check: bool,
+    /// Lines of generated service code per `cargo check` batch (rustc's memory grows with it).
+    pub batch_lines: usize,
+}
+
+/// The service modules in batches of at most `budget` lines (a larger module is a batch alone).
+fn batches(module_lines: &BTreeMap<String, usize>, budget: usize) -> Vec<Vec<String>> {
+    let mut batches: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut lines = 0;
+    for (module, count) in module_lines {
+        if !current.is_empty() && lines + count > budget {
+            batches.push(std::mem::take(&mut current));
+            lines = 0;
+        }
+        current.push(module.clone());
+        lines += count;
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// What went wrong before there was anything to report.
+#[derive(Debug)]
+pub enum ScaleError {
+    Import(import::ImportError),
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+    /// The repository's files are not as this command expects.
+    Layout(String),
+}
+
+impl std::fmt::Display for ScaleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Import(error) => write!(f, "import: {error}"),
+            Self::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Layout(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ScaleError {}
+
+impl From<import::ImportError> for ScaleError {
+    fn from(error: import::ImportError) -> Self {
+        Self::Import(error)
+    }
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ScaleError + '_ {
+    move |error| ScaleError::Io { path: path.to_owned(), error }
+}
+
+/// The numbers and failures of one run.
+#[derive(Debug, Default)]
+pub struct ScaleReport {
+    pub service_versions: usize,
+    pub actions: usize,
+    pub structures: usize,
+    pub error_codes: usize,
+    pub examples: usize,
+    pub import_time: Duration,
+    pub generation_time: Duration,
+    /// Lines of the generated service modules, and of the per-action files among them.
+    pub generated_lines: usize,
+    pub action_file_lines: usize,
+    pub generated_files: usize,
+    /// Specs the validator rejects: spec file -> its problems.
+    pub invalid: BTreeMap<String, Vec<String>>,
+    /// Lines of generated code per service module, for batching the check.
+    pub module_lines: BTreeMap<String, usize>,
+    /// `cargo check` of the runtime and dependencies alone (no service feature); `None` when
+    /// not run.
+    pub runtime_check: Option<CheckResult>,
+    /// `cargo check` of the services, batch by batch (the features of each batch on). One run
+    /// with every feature needs more than 22 GB of memory for rustc, more than the machine has.
+    pub service_checks: Vec<(Vec<String>, CheckResult)>,
+    /// Every note of the import.
+    pub notes: import::report::Notes,
+}
+
+/// One `cargo check` run.
+#[derive(Debug, Clone, Default)]
+pub struct CheckResult {
+    pub time: Duration,
+    pub success: bool,
+    /// Errors and warnings, by the service module they are in (`(runtime or other)` otherwise).
+    pub errors: BTreeMap<String, Vec<String>>,
+    /// Warnings, counted.
+    pub warnings: usize,
+    /// Where cargo's full output is.
+    pub log: PathBuf,
+}
+
+/// Runs the whole thing from the workspace `root`.
+pub fn run(root: &Path, options: &ScaleOptions) -> Result<ScaleReport, ScaleError> {
+    let mut report = ScaleReport::default();
+    let specs_dir = options.dir.join("specs/services");
+    // A clean start: the import merges into existing files, and yesterday's must not count.
+    if specs_dir.exists() {
+        fs::remove_dir_all(&specs_dir).map_err(io_error(&specs_dir))?;
+    }
+    fs::create_dir_all(&specs_dir).map_err(io_error(&specs_dir))?;
+
+    let started = Instant::now();
+    let import_options = ImportOptions {
+        from: options.from.clone(),
+        errors: options.errors.clone(),
+        selection: Selection::All,
+        out: specs_dir.clone(),
+        common_errors: root.join(COMMON_ERRORS_SPEC),
+        check: false,
+        validate: false,
+    };
+    let reports = import::run(&import_options)?;
+    report.import_time = started.elapsed();
+    report.service_versions = reports.len();
+    for service in &reports {
+        report.actions += service.counts.actions;
+        report.structures += service.counts.structures;
+        report.error_codes += service.counts.errors;
+        report.examples += service.counts.examples;
+    }
+    report.notes = import::all_notes(&reports);
+
+    let started = Instant::now();
+    let files = generate(root, &specs_dir, &mut report)?;
+    report.generation_time = started.elapsed();
+
+    let crate_dir = options.dir.join("crate");
+    write_crate(root, &crate_dir, &files, &mut report)?;
+    if options.cargo_check {
+        let target = options.dir.join("target");
+        let log = options.dir.join("check-runtime.log");
+        report.runtime_check = Some(cargo_check(&crate_dir, &target, &["--no-default-features"], &log)?);
+        for (index, batch) in batches(&report.module_lines, options.batch_lines).into_iter().enumerate() {
+            let features = format!("mock,{}", batch.join(","));
+            let log = options.dir.join(format!("check-batch-{:02}.log", index + 1));
+            let result = cargo_check(&crate_dir, &target, &["--no-default-features", "--features", &features], &log)?;
+            eprintln!(
+                "scale: batch {} ({} services) {} in {:.0}s",
+                index + 1,
+                batch.len(),
+                if result.success { "ok" } else { "FAILED" },
+                result.time.as_secs_f64()
+            );
+            report.service_checks.push((batch, result));
+        }
+    }
+    let text = report.render(true);
+    let path = options.dir.join("report.txt");
+    fs::write(&path, text).map_err(io_error(&path))?;
+    Ok(report)
+}
+
+/// Generates from every spec; specs the validator rejects are recorded and left out, so the
+/// others still generate and get checked.
+fn generate(root: &Path, specs_dir: &Path, report: &mut ScaleReport) -> Result<Vec<tcgen::GeneratedFile>, ScaleError> {
+    let common_path = root.join(COMMON_ERRORS_SPEC);
+    let common = tcgen::SpecSource {
+        path: COMMON_ERRORS_SPEC.to_owned(),
+        text: fs::read_to_string(&common_path).map_err(io_error(&common_path))?,
+    };
+    let mut names: Vec<String> = fs::read_dir(specs_dir)
+        .map_err(io_error(specs_dir))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    let mut services = Vec::new();
+    for name in &names {
+        let path = specs_dir.join(name);
+        let text = fs::read_to_string(&path).map_err(io_error(&path))?;
+        services.push(tcgen::SpecSource { path: format!("specs/services/{name}"), text });
+    }
+    loop {
+        match tcgen::generate(&common, &services) {
+            Ok(files) => return Ok(files),
+            Err(diagnostics) => {
+                let before = services.len();
+                for diagnostic in &diagnostics.0 {
+                    report.invalid.entry(diagnostic.file.clone()).or_default().push(diagnostic.to_string());
+                }
+                services.retain(|source| !report.invalid.contains_key(&source.path));
+                if services.len() == before || services.is_empty() {
+                    return Err(ScaleError::Layout(format!("the specs cannot be generated:\n{diagnostics}")));
+                }
+            }
+        }
+    }
+}
+
+/// Writes the generated crate into `crate_dir`, made buildable on its own.
+fn write_crate(
+    root: &Path,
+    crate_dir: &Path,
+    files: &[tcgen::GeneratedFile],
+    report: &mut ScaleReport,
+) -> Result<(), ScaleError> {
+    let src = crate_dir.join("src");
+    if src.exists() {
+        fs::remove_dir_all(&src).map_err(io_error(&src))?;
+    }
+    let mut manifest = None;
+    for file in files {
+        let Some(relative) = file.path.strip_prefix("generated/") else { continue };
+        if relative == "Cargo.toml" {
+            manifest = Some(file.contents.clone());
+            continue;
+        }
+        let path = crate_dir.join(relative);
+        write_atomically(&path, file.contents.as_bytes()).map_err(|error| ScaleError::Layout(error.to_string()))?;
+        if let Some(in_services) = relative.strip_prefix("src/services/") {
+            let lines = file.contents.lines().count();
+            if let Some((module, _)) = in_services.split_once('/') {
+                *report.module_lines.entry(module.to_owned()).or_default() += lines;
+            }
+            report.generated_lines += lines;
+            report.generated_files += 1;
+            let name = relative.rsplit('/').next().unwrap_or_default();
+            if !matches!(name, "mod.rs" | "types.rs" | "errors.rs" | "tests.rs") {
+                report.action_file_lines += lines;
+            }
+        }
+    }
+    let manifest = manifest.ok_or_else(|| ScaleError::Layout("the generator made no generated/Cargo.toml".into()))?;
+    let root_manifest_path = root.join("Cargo.toml");
+    let root_manifest = fs::read_to_string(&root_manifest_path).map_err(io_error(&root_manifest_path))?;
+    let manifest_path = crate_dir.join("Cargo.toml");
+    let manifest = without_target_tables(&manifest);
+    let text = format!(
+        "{manifest}\n# A workspace of its own, with the repository's shared settings, so it builds outside it.\n[workspace]\nmembers = [\".\"]\nresolver = \"3\"\n\n{}",
+        workspace_tables(&root_manifest)
+    );
+    write_atomically(&manifest_path, text.as_bytes()).map_err(|error| ScaleError::Layout(error.to_string()))?;
+    // The same dependency versions as the repository, and no registry look-up.
+    let lock = root.join("Cargo.lock");
+    if lock.exists() {
+        let to = crate_dir.join("Cargo.lock");
+        fs::copy(&lock, &to).map_err(io_error(&to))?;
+    }
+    let lib_path = root.join("generated/src/lib.rs");
+    let lib = fs::read_to_string(&lib_path).map_err(io_error(&lib_path))?;
+    let lib = point_modules_at(&lib, &root.join("generated/src"), &["services"])?;
+    let to = crate_dir.join("src/lib.rs");
+    write_atomically(&to, lib.as_bytes()).map_err(|error| ScaleError::Layout(error.to_string()))
+}
+
+/// The manifest without its `[[example]]`, `[[bench]]` and `[[test]]` tables: their files stay in
+/// the repository, and only the library is checked.
+fn without_target_tables(manifest: &str) -> String {
+    let mut out = String::new();
+    let mut keep = true;
+    for line in manifest.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            keep = !trimmed.starts_with("[[");
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The `[workspace.*]` and `[profile.*]` tables of the root manifest.
+fn workspace_tables(manifest: &str) -> String {
+    let mut out = String::new();
+    let mut keep = false;
+    for line in manifest.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            keep = trimmed.starts_with("[workspace.") || trimmed.starts_with("[profile.");
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `lib.rs` with every out-of-line `mod x;` (except `local`, generated here) given a `#[path]`
+/// to the repository's file, so the scratch crate compiles the real runtime.
+fn point_modules_at(lib: &str, src: &Path, local: &[&str]) -> Result<String, ScaleError> {
+    let mut out = String::new();
+    for line in lib.lines() {
+        let declared = line
+            .trim()
+            .trim_start_matches("pub ")
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+            .filter(|name| !local.contains(name));
+        if let Some(name) = declared {
+            let file =
+                [src.join(format!("{name}.rs")), src.join(name).join("mod.rs")].into_iter().find(|path| path.exists());
+            let file = file.ok_or_else(|| {
+                ScaleError::Layout(format!(
+                    "generated/src/lib.rs declares `mod {name}` but neither {name}.rs nor {name}/mod.rs exists"
+                ))
+            })?;
+            let _ = writeln!(out, "#[path = {:?}]", file.display().to_string());
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Runs `cargo check --lib` with `features` on the scratch crate, keeping the output in `log`.
+fn cargo_check(crate_dir: &Path, target: &Path, features: &[&str], log: &Path) -> Result<CheckResult, ScaleError> {
+    let started = Instant::now();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .arg("check")
+        .arg("--lib")
+        .args(features)
+        .arg("--message-format=short")
+        .arg("--manifest-path")
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(io_error(crate_dir))?;
+    let time = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    fs::write(log, &stderr).map_err(io_error(log))?;
+    let mut result =
+        CheckResult { time, success: output.status.success(), log: log.to_owned(), ..CheckResult::default() };
+    for line in stderr.lines() {
+        if line.contains(": warning: ") || line.starts_with("warning: ") {
+            result.warnings += 1;
+        }
+        let is_warning = line.starts_with("src/") && line.contains(": warning: ");
+        if !(line.contains(": error") || line.starts_with("error") || is_warning) {
+            continue;
+        }
+        let module = line
+            .split("src/services/")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or("(runtime or other)")
+            .to_owned();
+        result.errors.entry(module).or_default().push(line.to_owned());
+    }
+    Ok(result)
+}
+
+impl ScaleReport {
+    /// The report; `full` adds every note line (the file has them, the terminal a summary).
+    pub fn render(&self, full: bool) -> String {
+        let mut out = String::new();
+        let per_action = |lines: usize| if self.actions == 0 { 0.0 } else { lines as f64 / self.actions as f64 };
+        let _ = writeln!(
+            out,
+            "{} service versions: {} actions, {} structures, {} error codes, {} examples",
+            self.service_versions, self.actions, self.structures, self.error_codes, self.examples
+        );
+        let _ = writeln!(
+            out,
+            "import {:.1}s + generation {:.1}s = {:.1}s",
+            self.import_time.as_secs_f64(),
+            self.generation_time.as_secs_f64(),
+            (self.import_time + self.generation_time).as_secs_f64()
+        );
+        let _ = writeln!(
+            out,
+            "generated {} lines of service code in {} files: {:.0} lines per action in all ({:.0} in the action's own file)",
+            self.generated_lines,
+            self.generated_files,
+            per_action(self.generated_lines),
+            per_action(self.action_file_lines)
+        );
+        if !self.service_checks.is_empty() {
+            let total: Duration = self.service_checks.iter().map(|(_, check)| check.time).sum();
+            let failed = self.service_checks.iter().filter(|(_, check)| !check.success).count();
+            let batches = self.service_checks.len();
+            let _ = writeln!(
+                out,
+                "cargo check of the services: {:.0}s in {batches} batches, {failed} failed",
+                total.as_secs_f64()
+            );
+        }
+        let checks =
+            self.runtime_check.iter().map(|check| ("runtime and dependencies".to_owned(), check)).chain(
+                self.service_checks.iter().map(|(batch, check)| (format!("services {}", batch.join(" ")), check)),
+            );
+        for (title, check) in checks {
+            let verdict = if check.success { "ok" } else { "FAILED" };
+            let _ = writeln!(
+                out,
+                "cargo check ({title}): {verdict} in {:.1}s, {} warning lines; output in {}",
+                check.time.as_secs_f64(),
+                check.warnings,
+                check.log.display()
+            );
+            for (module, errors) in &check.errors {
+                let _ = writeln!(out, "  {module}: {} error(s) or warning(s)", errors.len());
+                for error in errors.iter().take(if full { usize::MAX } else { 3 }) {
+                    let _ = writeln!(out, "    {error}");
+                }
+            }
+        }
+        if self.invalid.is_empty() {
+            let _ = writeln!(out, "every spec validates and generates");
+        }
+        for (file, problems) in &self.invalid {
+            let _ = writeln!(out, "INVALID {file}: {} problem(s)", problems.len());
+            for problem in problems.iter().take(if full { usize::MAX } else { 5 }) {
+                let _ = writeln!(out, "  {problem}");
+            }
+        }
+        let sections = self.notes.sections();
+        for (title, lines) in sections {
+            let _ = writeln!(out, "{title}: {}", lines.len());
+            // The unsupported constructs are few and matter; the rest are summarised on a terminal.
+            if full || title.starts_with("not expressible") {
+                for line in lines {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+        }
+        let checked: BTreeSet<&String> = self.invalid.keys().collect();
+        if !checked.is_empty() {
+            let _ = writeln!(out, "{} spec(s) left out of generation because they do not validate", checked.len());
+        }
+        out
+    }
+
+    /// Whether everything validated, generated and checked.
+    pub fn all_pass(&self) -> bool {
+        self.invalid.is_empty()
+            && self.runtime_check.as_ref().is_none_or(|check| check.success)
+            && self.service_checks.iter().all(|(_, check)| check.success)
+    }
+}
