@@ -19,6 +19,8 @@ pub mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 
+use rayon::prelude::*;
+
 /// A spec file's path (relative to the workspace, used in messages and headers) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecSource {
@@ -53,11 +55,22 @@ pub fn check(common_errors: &SpecSource, services: &[SpecSource]) -> Result<Vec<
     let common = load::load_common_errors(&common_errors.path, &common_errors.text, &mut diagnostics)
         .map(|loaded| validate::validate_common_errors(&loaded, &mut diagnostics))
         .unwrap_or_default();
+    // Services are independent until the module names are compared: load and validate them on
+    // every core.
+    let results: Vec<_> = services
+        .par_iter()
+        .map(|source| {
+            let mut found = Vec::new();
+            let loaded = load::load_service(&source.path, &source.text, &mut found);
+            let service = loaded.as_ref().and_then(|loaded| validate::validate_service(loaded, &common, &mut found));
+            (source, loaded, service, found)
+        })
+        .collect();
     let mut checked = Vec::new();
     let mut modules: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    for source in services {
-        let Some(loaded) = load::load_service(&source.path, &source.text, &mut diagnostics) else { continue };
-        let Some(service) = validate::validate_service(&loaded, &common, &mut diagnostics) else { continue };
+    for (source, loaded, service, found) in results {
+        diagnostics.extend(found);
+        let (Some(loaded), Some(service)) = (loaded, service) else { continue };
         if let Some(first) = modules.insert(service.module.clone(), source.path.clone()) {
             let path = vec!["service".to_owned(), "name".to_owned()];
             let mut reporter = load::Reporter::new(&source.path, &loaded.locations, &mut diagnostics);

@@ -212,7 +212,7 @@ fn parse_document(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> 
         return None;
     }
     match serde_yaml::from_str::<Value>(text) {
-        Ok(Value::Mapping(mapping)) => Some((mapping, LocationIndex::build(text))),
+        Ok(Value::Mapping(mapping)) => Some((mapping, LocationIndex::new(text))),
         Ok(other) => {
             let message = format!("the document is {}", describe(&other));
             report(diagnostics, Position { line: 1, column: 1 }, message, "a mapping with `service` and `actions`");
@@ -250,7 +250,7 @@ fn describe_parse_error(error: &serde_yaml::Error, text: &str) -> (Position, Str
     };
     if let Some(key) = what.strip_prefix("duplicate entry with key ") {
         // serde_yaml points at the first occurrence; the second one is the mistake.
-        if let Some(second) = LocationIndex::build(text).duplicate_keys().first() {
+        if let Some(second) = LocationIndex::new(text).duplicate_keys().first() {
             position = *second;
         }
         let within = path.map(|path| format!(" in `{path}`")).unwrap_or_default();

@@ -29,9 +29,16 @@ impl Position {
 /// `actions.CertificateOrderSubmit.request.CertId.type`.
 pub type NodePath = Vec<String>;
 
-/// Positions of the keys and values of one document.
+/// Positions of the keys and values of one document, indexed on first use: a spec without
+/// problems never needs them, and indexing is a good part of loading a large spec.
 #[derive(Debug, Default)]
 pub struct LocationIndex {
+    text: String,
+    positions: std::sync::OnceLock<Positions>,
+}
+
+#[derive(Debug, Default)]
+struct Positions {
     keys: HashMap<NodePath, Position>,
     values: HashMap<NodePath, Position>,
     /// Keys seen a second time in the same mapping, in document order.
@@ -39,15 +46,22 @@ pub struct LocationIndex {
 }
 
 impl LocationIndex {
-    /// Indexes `text`. A document the event parser cannot read yields an empty index: serde_yaml
-    /// has the final word on syntax and reports it with its own location.
-    pub fn build(text: &str) -> Self {
-        let mut builder = IndexBuilder::default();
-        let mut parser = Parser::new_from_str(text);
-        if parser.load(&mut builder, false).is_err() {
-            return Self::default();
-        }
-        builder.index
+    /// An index of `text`, built when a position is first asked for. A document the event parser
+    /// cannot read yields no positions: serde_yaml has the final word on syntax and reports it
+    /// with its own location.
+    pub fn new(text: &str) -> Self {
+        Self { text: text.to_owned(), positions: std::sync::OnceLock::new() }
+    }
+
+    fn positions(&self) -> &Positions {
+        self.positions.get_or_init(|| {
+            let mut builder = IndexBuilder::default();
+            let mut parser = Parser::new_from_str(&self.text);
+            match parser.load(&mut builder, false) {
+                Ok(()) => builder.index,
+                Err(_) => Positions::default(),
+            }
+        })
     }
 
     /// Where the key of the node at `path` stands, or its value when it has no key (the root, a
@@ -63,17 +77,18 @@ impl LocationIndex {
 
     /// Where keys repeated within one mapping stand (their second and later occurrences).
     pub fn duplicate_keys(&self) -> &[Position] {
-        &self.duplicate_keys
+        &self.positions().duplicate_keys
     }
 
     fn lookup(&self, path: &[String], prefer_key: bool) -> Position {
+        let positions = self.positions();
         // Problems of the whole document are reported at its start.
         (1..=path.len())
             .rev()
             .find_map(|len| {
                 let prefix = &path[..len];
-                let key = self.keys.get(prefix);
-                let value = self.values.get(prefix);
+                let key = positions.keys.get(prefix);
+                let value = positions.values.get(prefix);
                 if prefer_key { key.or(value) } else { value.or(key) }.copied()
             })
             .unwrap_or(Position { line: 1, column: 1 })
@@ -91,7 +106,7 @@ enum Frame {
 
 #[derive(Debug, Default)]
 struct IndexBuilder {
-    index: LocationIndex,
+    index: Positions,
     path: NodePath,
     frames: Vec<Frame>,
 }
@@ -183,7 +198,7 @@ mod tests {
     #[test]
     fn records_keys_and_values_of_nested_mappings_and_sequences() {
         let text = "a:\n  b: 1\n  list:\n    - x: 2\n    - y\nc: [1, 2]\n";
-        let index = LocationIndex::build(text);
+        let index = LocationIndex::new(text);
         assert_eq!(index.key_position(&path("a.b")), Position { line: 2, column: 3 });
         assert_eq!(index.value_position(&path("a.b")), Position { line: 2, column: 6 });
         assert_eq!(index.key_position(&path("a.list.0.x")), Position { line: 4, column: 7 });
@@ -194,8 +209,8 @@ mod tests {
 
     #[test]
     fn unknown_paths_fall_back_to_the_nearest_known_ancestor() {
-        let index = LocationIndex::build("a:\n  b: 1\n");
+        let index = LocationIndex::new("a:\n  b: 1\n");
         assert_eq!(index.key_position(&path("a.b.c.d")), Position { line: 2, column: 3 });
-        assert_eq!(LocationIndex::build("a: [").key_position(&path("a")), Position { line: 1, column: 1 });
+        assert_eq!(LocationIndex::new("a: [").key_position(&path("a")), Position { line: 1, column: 1 });
     }
 }
