@@ -69,6 +69,8 @@ pub struct Field {
     pub ty: TypeRef,
     /// A JSON array of `ty`.
     pub list: bool,
+    /// Held in a `Box`: a structure member that leads back to its own structure.
+    pub boxed: bool,
     /// `Option` in Rust: an optional request parameter or a nullable response field.
     pub optional: bool,
     /// Documented as deprecated or disabled.

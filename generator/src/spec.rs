@@ -60,6 +60,10 @@ pub struct ErrorSpec {
     /// Whether a call that failed with this code may be sent again safely, by every action.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retryable: bool,
+    /// The enum variant, UpperCamelCase, when the derived one collides with another code's
+    /// (`InvalidParameter.Conflict` and `InvalidParameterConflict`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
 }
 
 /// The common error codes every action may return (`specs/common/errors.yaml`).
@@ -148,6 +152,10 @@ pub struct FieldSpec {
     /// Tencent marks it disabled or deprecated; it is kept, and documented as such.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The Rust name, snake_case, when the derived one cannot be used: two wire names that
+    /// differ only in case (`AppId`, `AppID`), or a keyword that cannot be raw (`Super`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
     /// What the value means.
     pub doc: String,
 }

@@ -11,8 +11,9 @@ use crate::location::NodePath;
 use crate::names;
 use crate::spec::{CommonErrorsSpec, EnumRepr, EnumValue, ErrorSpec, FieldSpec, RegionUse, ServiceSpec};
 
-/// Names every service module defines besides the spec's own types.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ErrorCode"];
+/// Names every service module defines besides the spec's own types, and the prelude's types,
+/// which generated code uses unqualified.
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ErrorCode", "Option", "Result", "Box", "Vec", "String"];
 
 fn path_of(parts: &[&str]) -> NodePath {
     parts.iter().map(|part| (*part).to_owned()).collect()
@@ -62,10 +63,22 @@ fn check_error_codes(
             );
             continue;
         }
-        let variant = names::error_variant(code);
+        let variant = match &spec.variant {
+            Some(variant) if !names::is_type_name(variant) || variant == "Unknown" => {
+                let message = format!("invalid variant name `{variant}`");
+                reporter.at_value(
+                    &child(&path, "variant"),
+                    message,
+                    "an UpperCamelCase ASCII name other than `Unknown`",
+                );
+                continue;
+            }
+            Some(variant) => variant.clone(),
+            None => names::error_variant(code),
+        };
         if let Some(first) = variants.get(&variant).filter(|first| *first != code) {
             let message = format!("error codes `{first}` and `{code}` both become the variant `{variant}`");
-            reporter.at_key(&path, message, "codes that stay distinct in UpperCamelCase");
+            reporter.at_key(&path, message, "codes that stay distinct in UpperCamelCase, or a `variant`");
             continue;
         }
         if spec.message.trim().is_empty() {
@@ -166,6 +179,7 @@ impl Validator<'_, '_> {
                 }
             })
             .collect();
+        let structures = box_recursive_members(structures);
         self.structure_fields =
             structures.iter().map(|structure| (structure.name.clone(), structure.fields.clone())).collect();
         self.check_structure_cycles();
@@ -244,7 +258,7 @@ impl Validator<'_, '_> {
     fn check_type_names(&mut self) {
         let mut taken: HashMap<String, String> = RESERVED_TYPE_NAMES
             .iter()
-            .map(|name| ((*name).to_owned(), "a name every service module defines".to_owned()))
+            .map(|name| ((*name).to_owned(), "a name generated code uses".to_owned()))
             .collect();
         let mut methods: HashMap<String, &str> = HashMap::new();
         for action in self.spec.actions.keys() {
@@ -402,7 +416,16 @@ impl Validator<'_, '_> {
         let mut out = Vec::new();
         for (wire, spec) in fields {
             let field_path = child(path, wire.as_str());
-            let rust_name = names::snake(wire);
+            let rust_name = spec.rust_name.clone().unwrap_or_else(|| names::snake(wire));
+            if spec.rust_name.as_ref().is_some_and(|name| names::snake(name) != *name) {
+                let message = format!("`rust_name` {rust_name:?} is not snake_case");
+                self.reporter.at_value(
+                    &child(&field_path, "rust_name"),
+                    message,
+                    "a snake_case Rust name such as `app_id_2`",
+                );
+                continue;
+            }
             if !names::is_identifier(wire) {
                 self.reporter.at_key(
                     &field_path,
@@ -415,7 +438,7 @@ impl Validator<'_, '_> {
                 self.reporter.at_key(
                     &field_path,
                     format!("`{wire}` cannot be a Rust name: {problem}"),
-                    "another wire name, or rename it in the spec",
+                    "a `rust_name` for it",
                 );
                 continue;
             }
@@ -425,7 +448,7 @@ impl Validator<'_, '_> {
             }
             if let Some(first) = rust_names.insert(rust_name.clone(), wire) {
                 let message = format!("`{first}` and `{wire}` both become `{rust_name}` in Rust");
-                self.reporter.at_key(&field_path, message, "names that stay distinct in snake_case");
+                self.reporter.at_key(&field_path, message, "names that stay distinct in snake_case, or a `rust_name`");
                 continue;
             }
             let Some(ty) = self.resolve_type(&spec.ty, &field_path) else { continue };
@@ -447,6 +470,7 @@ impl Validator<'_, '_> {
                 rust_name,
                 ty,
                 list: spec.list,
+                boxed: false,
                 optional,
                 deprecated: spec.deprecated,
                 doc: spec.doc.clone(),
@@ -455,7 +479,8 @@ impl Validator<'_, '_> {
         out
     }
 
-    /// A structure that contains itself other than through a list would have infinite size.
+    /// A structure that contains itself through required members only could never be written.
+    /// (Cycles through optional members are fine: the members that close them are boxed.)
     fn check_structure_cycles(&mut self) {
         let edges: BTreeMap<&str, Vec<(&str, &str)>> = self
             .spec
@@ -465,7 +490,10 @@ impl Validator<'_, '_> {
                 let targets = spec
                     .fields
                     .iter()
-                    .filter(|(_, field)| !field.list && self.spec.structures.contains_key(&field.ty))
+                    .filter(|(_, field)| {
+                        let optional = !field.required || field.nullable;
+                        !field.list && !optional && self.spec.structures.contains_key(&field.ty)
+                    })
                     .map(|(wire, field)| (wire.as_str(), field.ty.as_str()))
                     .collect();
                 (name.as_str(), targets)
@@ -475,11 +503,12 @@ impl Validator<'_, '_> {
         for start in edges.keys() {
             if let Some(cycle) = find_cycle(start, &edges) {
                 if reported.insert(start) {
-                    let message = format!("structure `{start}` contains itself: {}", cycle.join(" -> "));
+                    let message =
+                        format!("structure `{start}` contains itself through required members: {}", cycle.join(" -> "));
                     self.reporter.at_key(
                         &path_of(&["structures", start]),
                         message,
-                        "a structure can only contain itself through a list",
+                        "an optional member or a list somewhere on the cycle, or no value could ever be written",
                     );
                 }
             }
@@ -793,7 +822,47 @@ fn display_enum_value(value: &EnumValue) -> String {
     }
 }
 
-/// A path `start -> field -> ... -> start` through non-list members, if there is one.
+/// Marks as boxed every single (non-list) structure member whose type leads back to the structure
+/// holding it: without the indirection the Rust type would have infinite size.
+fn box_recursive_members(mut structures: Vec<ir::Structure>) -> Vec<ir::Structure> {
+    let edges: HashMap<String, Vec<String>> = structures
+        .iter()
+        .map(|structure| {
+            let targets = structure
+                .fields
+                .iter()
+                .filter_map(|field| match &field.ty {
+                    TypeRef::Structure(target) if !field.list => Some(target.clone()),
+                    _ => None,
+                })
+                .collect();
+            (structure.name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut pending = vec![from];
+        let mut seen: HashSet<&str> = HashSet::new();
+        while let Some(node) = pending.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node) {
+                pending.extend(edges.get(node).into_iter().flatten().map(String::as_str));
+            }
+        }
+        false
+    };
+    for structure in &mut structures {
+        for field in &mut structure.fields {
+            if let TypeRef::Structure(target) = &field.ty {
+                field.boxed = !field.list && reaches(target, &structure.name);
+            }
+        }
+    }
+    structures
+}
+
+/// A path `start -> field -> ... -> start` through required single members, if there is one.
 fn find_cycle<'a>(start: &'a str, edges: &BTreeMap<&'a str, Vec<(&'a str, &'a str)>>) -> Option<Vec<String>> {
     let mut stack: Vec<(&str, Vec<String>)> = vec![(start, vec![start.to_owned()])];
     let mut visited: HashSet<&str> = HashSet::new();

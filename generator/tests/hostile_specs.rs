@@ -69,7 +69,7 @@ fn every_broken_spec_gets_its_exact_located_messages() {
             "11:5: unknown key `rate_limt` (expected one of `title`, `doc`, `rate_limit`, `region`, `deprecated`, `request`, `response`, `errors`, `retryable`, `paginate`, `examples`)",
         ]),
         ("unknown field key", base_with("    request:\n      Name: {type: string, doc: n, tpye: int64}\n"), vec![
-            "12:36: unknown key `tpye` (expected one of `type`, `list`, `required`, `nullable`, `deprecated`, `doc`)",
+            "12:36: unknown key `tpye` (expected one of `type`, `list`, `required`, `nullable`, `deprecated`, `rust_name`, `doc`)",
         ]),
         ("wrong value type", base_with("    rate_limit: ten\n"), vec![
             "11:17: invalid type: string \"ten\" (expected u32)",
@@ -119,30 +119,33 @@ fn every_broken_spec_gets_its_exact_located_messages() {
             "12:3: invalid error code `Failed Operation` (words of ASCII letters and digits separated by dots)",
         ]),
         ("error codes colliding in UpperCamelCase", base_with("errors:\n  Failed.Operation:\n    message: m\n"), vec![
-            "12:3: error codes `FailedOperation` and `Failed.Operation` both become the variant `FailedOperation` (codes that stay distinct in UpperCamelCase)",
+            "12:3: error codes `FailedOperation` and `Failed.Operation` both become the variant `FailedOperation` (codes that stay distinct in UpperCamelCase, or a `variant`)",
         ]),
         ("empty error message", base_with("errors:\n  Demo.Broken:\n    message: \"\"\n"), vec![
             "13:14: error code `Demo.Broken` has an empty message (the documented message)",
         ]),
-        ("reference cycle", base_with("structures:\n  Node:\n    doc: n\n    fields:\n      Next: {type: Node, doc: n}\n"), vec![
-            "12:3: structure `Node` contains itself: Node -> Next: Node (a structure can only contain itself through a list)",
+        ("reference cycle through a required member", base_with("structures:\n  Node:\n    doc: n\n    fields:\n      Next: {type: Node, required: true, doc: n}\n"), vec![
+            "12:3: structure `Node` contains itself through required members: Node -> Next: Node (an optional member or a list somewhere on the cycle, or no value could ever be written)",
         ]),
-        ("cycle through two structures", base_with("structures:\n  A:\n    doc: a\n    fields:\n      B: {type: B, doc: b}\n  B:\n    doc: b\n    fields:\n      A: {type: A, doc: a}\n"), vec![
-            "12:3: structure `A` contains itself: A -> B: B -> A: A (a structure can only contain itself through a list)",
-            "16:3: structure `B` contains itself: B -> A: A -> B: B (a structure can only contain itself through a list)",
+        ("required cycle through two structures", base_with("structures:\n  A:\n    doc: a\n    fields:\n      B: {type: B, required: true, doc: b}\n  B:\n    doc: b\n    fields:\n      A: {type: A, required: true, doc: a}\n"), vec![
+            "12:3: structure `A` contains itself through required members: A -> B: B -> A: A (an optional member or a list somewhere on the cycle, or no value could ever be written)",
+            "16:3: structure `B` contains itself through required members: B -> A: A -> B: B (an optional member or a list somewhere on the cycle, or no value could ever be written)",
         ]),
         // Names.
         ("duplicate type name", base_with("enums:\n  Kind:\n    doc: k\n    type: string\n    values: [{value: a, name: A, doc: a}]\nstructures:\n  Kind:\n    doc: k\n    fields: {}\n"), vec![
             "17:3: type name `Kind` is already the name of enums `Kind` (distinct type names)",
         ]),
+        ("type shadowing the prelude", base_with("structures:\n  Result:\n    doc: r\n    fields: {}\n"), vec![
+            "12:3: type name `Result` is already a name generated code uses (distinct type names)",
+        ]),
         ("type colliding with a generated name", base_with("structures:\n  PingRequest:\n    doc: p\n    fields: {}\n"), vec![
             "12:3: type name `PingRequest` is already generated for action `Ping` (distinct type names)",
         ]),
         ("wire names colliding in snake_case", base_with("    request:\n      CertId: {type: string, doc: a}\n      CertID: {type: string, doc: b}\n"), vec![
-            "13:7: `CertId` and `CertID` both become `cert_id` in Rust (names that stay distinct in snake_case)",
+            "13:7: `CertId` and `CertID` both become `cert_id` in Rust (names that stay distinct in snake_case, or a `rust_name`)",
         ]),
         ("keyword that cannot be raw", base_with("    request:\n      Self: {type: string, doc: s}\n"), vec![
-            "12:7: `Self` cannot be a Rust name: it is a Rust keyword that cannot be a raw identifier (another wire name, or rename it in the spec)",
+            "12:7: `Self` cannot be a Rust name: it is a Rust keyword that cannot be a raw identifier (a `rust_name` for it)",
         ]),
         ("keyword as a type name", base_with("structures:\n  Self:\n    doc: s\n    fields: {}\n"), vec![
             "12:3: invalid type name `Self` (a name that is not a Rust keyword)",
@@ -152,6 +155,12 @@ fn every_broken_spec_gets_its_exact_located_messages() {
         ]),
         ("action names colliding in snake_case", base_with("  PingCSR:\n    title: t\n    doc: d\n  PingCsr:\n    title: t\n    doc: d\n"), vec![
             "14:3: actions `PingCSR` and `PingCsr` both become the method `ping_csr` (action names that stay distinct in snake_case)",
+        ]),
+        ("rust_name that is not snake_case", base_with("    request:\n      Super: {type: string, doc: s, rust_name: Super}\n"), vec![
+            "12:48: `rust_name` \"Super\" is not snake_case (a snake_case Rust name such as `app_id_2`)",
+        ]),
+        ("error variant that is not a type name", base_with("errors:\n  Demo.Broken:\n    message: m\n    variant: demo_broken\n"), vec![
+            "14:14: invalid variant name `demo_broken` (an UpperCamelCase ASCII name other than `Unknown`)",
         ]),
         ("non-ASCII name", base_with("    request:\n      Größe: {type: string, doc: s}\n"), vec![
             "12:7: invalid name `Größe` (an ASCII name of letters, digits and underscores)",

@@ -30,7 +30,11 @@ pub fn element_type(ty: &TypeRef) -> TokenStream {
 /// The Rust type of a field without its `Option` (a `Vec` for lists).
 pub fn value_type(field: &Field) -> TokenStream {
     let element = element_type(&field.ty);
-    if field.list { quote!(Vec<#element>) } else { element }
+    match (field.list, field.boxed) {
+        (true, _) => quote!(Vec<#element>),
+        (false, true) => quote!(Box<#element>),
+        (false, false) => element,
+    }
 }
 
 /// The Rust type of a field as a struct member.

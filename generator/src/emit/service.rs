@@ -35,6 +35,14 @@ pub fn module_root(service: &Service) -> TokenStream {
         prose(&service.title),
         service.name
     );
+    // A service without enums or structures has nothing to re-export (and the glob would warn).
+    let types_export = if service.enums.is_empty() && service.structures.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(
+            pub use types::*;
+        )
+    };
     quote! {
         #module_doc
         #example
@@ -46,7 +54,7 @@ pub fn module_root(service: &Service) -> TokenStream {
         mod tests;
 
         pub use errors::ErrorCode;
-        pub use types::*;
+        #types_export
         #( pub use #modules::*; )*
 
         /// The service as its spec describes it.

@@ -129,6 +129,7 @@ fn request_id_field() -> Field {
         rust_name: "request_id".to_owned(),
         ty: TypeRef::Scalar(Scalar::String),
         list: false,
+        boxed: false,
         optional: false,
         deprecated: false,
         doc: String::new(),
@@ -168,6 +169,9 @@ fn value_literal(service: &Service, field: &Field, value: &serde_json::Value) ->
     if field.list {
         let items = value.as_array().into_iter().flatten().map(|item| element_literal(service, &field.ty, item));
         quote!(vec![ #( #items ),* ])
+    } else if field.boxed {
+        let element = element_literal(service, &field.ty, value);
+        quote!(Box::new(#element))
     } else {
         element_literal(service, &field.ty, value)
     }

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     FailedOperationGone,
     /// `ResourceNotFound.Item`: The item does not exist.
     ResourceNotFoundItem,
+    /// `ResourceNotFoundItem`: A code that collides with the one above once dots are dropped.
+    ResourceNotFoundItemOther,
     /// `ActionOffline`: This API has been deprecated.
     ActionOffline,
     /// `AuthFailure.InvalidAuthorization`: The \`Authorization\` in the request header is invalid.
@@ -99,6 +101,7 @@ impl crate::runtime::ErrorCode for ErrorCode {
             "FailedOperation.Busy" => Self::FailedOperationBusy,
             "FailedOperation.Gone" => Self::FailedOperationGone,
             "ResourceNotFound.Item" => Self::ResourceNotFoundItem,
+            "ResourceNotFoundItem" => Self::ResourceNotFoundItemOther,
             "ActionOffline" => Self::ActionOffline,
             "AuthFailure.InvalidAuthorization" => Self::AuthFailureInvalidAuthorization,
             "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId,
@@ -151,6 +154,7 @@ impl crate::runtime::ErrorCode for ErrorCode {
             Self::FailedOperationBusy => "FailedOperation.Busy",
             Self::FailedOperationGone => "FailedOperation.Gone",
             Self::ResourceNotFoundItem => "ResourceNotFound.Item",
+            Self::ResourceNotFoundItemOther => "ResourceNotFoundItem",
             Self::ActionOffline => "ActionOffline",
             Self::AuthFailureInvalidAuthorization => "AuthFailure.InvalidAuthorization",
             Self::AuthFailureInvalidSecretId => "AuthFailure.InvalidSecretId",
@@ -203,6 +207,9 @@ impl crate::runtime::ErrorCode for ErrorCode {
             Self::FailedOperationBusy => Some("The backend is busy."),
             Self::FailedOperationGone => Some("The item is gone."),
             Self::ResourceNotFoundItem => Some("The item does not exist."),
+            Self::ResourceNotFoundItemOther => {
+                Some("A code that collides with the one above once dots are dropped.")
+            }
             Self::ActionOffline => Some("This API has been deprecated."),
             Self::AuthFailureInvalidAuthorization => {
                 Some("The `Authorization` in the request header is invalid.")

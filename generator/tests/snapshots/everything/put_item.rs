@@ -50,6 +50,12 @@ pub struct PutItemRequest {
     /// A list of strings.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// A keyword that cannot be raw, renamed.
+    #[serde(rename = "Super", default, skip_serializing_if = "Option::is_none")]
+    pub super_item: Option<String>,
+    /// Would collide with the renamed one.
+    #[serde(rename = "SuperItem", default, skip_serializing_if = "Option::is_none")]
+    pub super_item_2: Option<String>,
     /// A nested structure.
     #[serde(rename = "Root", default, skip_serializing_if = "Option::is_none")]
     pub root: Option<Node>,
@@ -410,6 +416,8 @@ pub struct PutItemBuilder<C = ()> {
     at_iso: Option<String>,
     colour: Option<Colour>,
     tags: Option<Vec<String>>,
+    super_item: Option<String>,
+    super_item_2: Option<String>,
     root: Option<Node>,
 }
 
@@ -435,6 +443,8 @@ impl<C> PutItemBuilder<C> {
             at_iso: None,
             colour: None,
             tags: None,
+            super_item: None,
+            super_item_2: None,
             root: None,
         }
     }
@@ -501,6 +511,16 @@ impl<C> PutItemBuilder<C> {
         self.tags = Some(value.into_iter().collect());
         self
     }
+    /// A keyword that cannot be raw, renamed.
+    pub fn super_item(mut self, value: impl Into<String>) -> Self {
+        self.super_item = Some(value.into());
+        self
+    }
+    /// Would collide with the renamed one.
+    pub fn super_item_2(mut self, value: impl Into<String>) -> Self {
+        self.super_item_2 = Some(value.into());
+        self
+    }
     /// A nested structure.
     pub fn root(mut self, value: Node) -> Self {
         self.root = Some(value);
@@ -526,6 +546,8 @@ impl<C> PutItemBuilder<C> {
             at_iso: self.at_iso,
             colour: self.colour,
             tags: self.tags,
+            super_item: self.super_item,
+            super_item_2: self.super_item_2,
             root: self.root,
         })
     }

@@ -21,13 +21,15 @@ fn put_item_example_0_request_serializes_to_the_example_json() {
         at_iso: None,
         colour: Some(Colour::DarkBlue),
         tags: Some(vec!["a".to_owned(), "b".to_owned()]),
+        super_item: None,
+        super_item_2: None,
         root: Some(Node {
             name: "root".to_owned(),
             children: Some(
                 vec![
-                    Node { name : "leaf".to_owned(), children : None, meta : Some(Meta {
-                    r#type : Some("t".to_owned()), labels : None, level : None, flag :
-                    Some(false), legacy : None }) }
+                    Node { name : "leaf".to_owned(), children : None, meta :
+                    Some(Box::new(Meta { r#type : Some("t".to_owned()), labels : None,
+                    level : None, flag : Some(false), legacy : None, owner : None })) }
                 ],
             ),
             meta: None,
@@ -54,13 +56,16 @@ fn put_item_example_0_response_decodes_to_the_typed_value() {
         node: Some(Node {
             name: "n".to_owned(),
             children: None,
-            meta: Some(Meta {
-                r#type: None,
-                labels: Some(vec!["x".to_owned()]),
-                level: None,
-                flag: None,
-                legacy: None,
-            }),
+            meta: Some(
+                Box::new(Meta {
+                    r#type: None,
+                    labels: Some(vec!["x".to_owned()]),
+                    level: None,
+                    flag: None,
+                    legacy: None,
+                    owner: None,
+                }),
+            ),
         }),
         request_id: "r-1".to_owned(),
     };
@@ -81,6 +86,8 @@ fn put_item_example_1_request_serializes_to_the_example_json() {
         at_iso: None,
         colour: None,
         tags: None,
+        super_item: None,
+        super_item_2: None,
         root: None,
     };
     let expected: serde_json::Value = serde_json::from_str(
@@ -123,6 +130,7 @@ fn error_code_parse_every_code_and_keep_unknown_ones() {
         ("FailedOperation.Busy", ErrorCode::FailedOperationBusy),
         ("FailedOperation.Gone", ErrorCode::FailedOperationGone),
         ("ResourceNotFound.Item", ErrorCode::ResourceNotFoundItem),
+        ("ResourceNotFoundItem", ErrorCode::ResourceNotFoundItemOther),
         ("ActionOffline", ErrorCode::ActionOffline),
         ("AuthFailure.InvalidAuthorization", ErrorCode::AuthFailureInvalidAuthorization),
         ("AuthFailure.InvalidSecretId", ErrorCode::AuthFailureInvalidSecretId),

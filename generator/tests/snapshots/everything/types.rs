@@ -119,7 +119,7 @@ pub struct Node {
     pub children: Option<Vec<Node>>,
     /// Metadata.
     #[serde(rename = "Meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
+    pub meta: Option<Box<Meta>>,
 }
 
 /// Metadata, nested two levels down.
@@ -149,4 +149,7 @@ pub struct Meta {
     /// Deprecated by Tencent Cloud.
     #[serde(rename = "Legacy", default, skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
+    /// The node holding it; a cycle through single members, so both are boxed.
+    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Box<Node>>,
 }
