@@ -187,31 +187,30 @@ impl Converter<'_> {
             if place == Place::Response && wire == "RequestId" {
                 continue;
             }
-            let field = self.field(member, place, context)?;
-            let rust = tcgen::names::snake(wire);
-            if !tcgen::names::is_identifier(wire) || tcgen::names::snake_problem(&rust).is_some() {
+            let mut field = self.field(member, place, context)?;
+            if !tcgen::names::is_identifier(wire) {
                 notes.unsupported.push(format!(
-                    "{} {context}: member `{wire}` is left out: its Rust name `{rust}` is not usable (a keyword that cannot be raw, or not an identifier), and the format has no way to rename a member",
+                    "{} {context}: member `{wire}` is left out: its wire name is not an identifier",
                     self.label
                 ));
                 continue;
             }
-            if let Some(first) = rust_names.get(&rust).cloned() {
-                // Keep the one Tencent still uses; otherwise the first.
-                let replace = fields.get(&first).is_some_and(|kept| kept.deprecated) && !field.deprecated;
-                let (kept, dropped) =
-                    if replace { (wire.clone(), first.clone()) } else { (first.clone(), wire.clone()) };
-                notes.unsupported.push(format!(
-                    "{} {context}: members `{first}` and `{wire}` both become `{rust}` in Rust; `{dropped}` is left out and `{kept}` kept (the format has no way to rename a member)",
-                    self.label
-                ));
-                if replace {
-                    let index = fields.get_index_of(&first).unwrap_or(fields.len());
-                    fields.shift_remove(&first);
-                    fields.shift_insert(index, wire.clone(), field);
-                    rust_names.insert(rust, wire.clone());
-                }
-                continue;
+            // The derived Rust name, or a renamed one when it is a keyword that cannot be raw
+            // (`Super` -> `super_field`) or taken by a member differing only in case
+            // (`AppId`, `AppID` -> `app_id`, `app_id_2`).
+            let derived = tcgen::names::snake(wire);
+            let mut rust = derived.clone();
+            if tcgen::names::snake_problem(&rust).is_some() {
+                rust = format!("{derived}_field");
+            }
+            let mut suffix = 2;
+            while rust_names.contains_key(&rust) {
+                rust = format!("{derived}_{suffix}");
+                suffix += 1;
+            }
+            if rust != derived {
+                notes.renamed.push(format!("{} {context}: member `{wire}` is `{rust}` in Rust", self.label));
+                field.rust_name = Some(rust.clone());
             }
             rust_names.insert(rust, wire.clone());
             fields.insert(wire.clone(), field);
@@ -263,6 +262,7 @@ impl Converter<'_> {
             required,
             nullable,
             deprecated: member.disabled,
+            rust_name: None,
             doc: doc_text(&member.document),
         })
     }
@@ -290,12 +290,18 @@ fn error_codes(
             notes.unsupported.push(format!("{label}: error code {code:?} is left out: it is not a well-formed code"));
             continue;
         }
-        let variant = tcgen::names::error_variant(code);
-        if let Some(first) = variants.get(&variant).filter(|first| *first != code) {
-            notes.unsupported.push(format!(
-                "{label}: error code `{code}` is left out: it and `{first}` both become the variant `{variant}` (the format has no way to name a variant)"
-            ));
-            continue;
+        // A code whose variant another code has (`InvalidParameter.Conflict`,
+        // `InvalidParameterConflict`) gets a numbered variant.
+        let derived = tcgen::names::error_variant(code);
+        let mut variant = derived.clone();
+        let mut suffix = 2;
+        while variants.get(&variant).is_some_and(|first| first != code) {
+            variant = format!("{derived}{suffix}");
+            suffix += 1;
+        }
+        let renamed_variant = (variant != derived).then(|| variant.clone());
+        if let Some(variant) = &renamed_variant {
+            notes.renamed.push(format!("{label}: error code `{code}` is the variant `{variant}`"));
         }
         variants.insert(variant, code.clone());
         let message = doc_text(&entry.message);
@@ -304,7 +310,7 @@ fn error_codes(
         }
         let message = if message.is_empty() { NO_MESSAGE.to_owned() } else { message };
         let retryable = common.get(code).is_some_and(|spec| spec.retryable);
-        errors.insert(code.clone(), ErrorSpec { message, retryable });
+        errors.insert(code.clone(), ErrorSpec { message, retryable, variant: renamed_variant });
     }
     errors
 }

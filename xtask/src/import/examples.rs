@@ -370,7 +370,15 @@ mod tests {
     }
 
     fn field(ty: &str, list: bool) -> FieldSpec {
-        FieldSpec { ty: ty.into(), list, required: false, nullable: false, deprecated: false, doc: String::new() }
+        FieldSpec {
+            ty: ty.into(),
+            list,
+            required: false,
+            nullable: false,
+            deprecated: false,
+            rust_name: None,
+            doc: String::new(),
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub struct Difference {
 /// What the conversion had to do, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Notes {
-    /// Structures given another type name by the naming rule.
+    /// Structures, members and error variants given another Rust name by the naming rules.
     pub renamed: Vec<String>,
     /// Constructs the spec format cannot express, and what was done instead.
     pub unsupported: Vec<String>,
@@ -72,7 +72,7 @@ impl Notes {
     pub fn sections(&self) -> [(&'static str, &Vec<String>); 6] {
         [
             ("not expressible in the spec format (left out or changed)", &self.unsupported),
-            ("structures renamed", &self.renamed),
+            ("renamed (structures, members, error variants)", &self.renamed),
             ("examples left out", &self.examples_dropped),
             ("paginators inferred", &self.paginators),
             ("error codes without a message", &self.no_message),
