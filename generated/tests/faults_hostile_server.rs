@@ -598,6 +598,7 @@ static QUOTA_INFO: ActionInfo = ActionInfo {
     service: &ssl::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

@@ -395,3 +395,33 @@ fn the_example_response_is_the_api_envelope() {
     let value: serde_json::Value = serde_json::from_str(EXAMPLE_RESPONSE).unwrap_or_default();
     assert!(value["Response"]["RequestId"].is_string());
 }
+
+#[tokio::test]
+async fn an_unsigned_action_is_sent_with_authorization_skip_and_needs_no_credentials() {
+    static UNSIGNED: tcapi::runtime::ActionInfo =
+        tcapi::runtime::ActionInfo { unsigned: true, ..runtime_common::CERTIFICATE_ORDER_SUBMIT };
+    #[derive(Debug, serde::Serialize)]
+    struct Unsigned;
+    impl tcapi::runtime::Action for Unsigned {
+        type Output = runtime_common::CertificateOrderSubmitResponse;
+        type ErrorCode = Code;
+        const INFO: &'static tcapi::runtime::ActionInfo = &UNSIGNED;
+    }
+    let server = match tcapi::runtime::mock::MockServer::builder().actions(&[&UNSIGNED]).start().await {
+        Ok(server) => server,
+        Err(error) => panic!("mock server failed to start: {error}"),
+    };
+    // No credentials anywhere: an empty environment and no profile file.
+    let nowhere = tcapi::runtime::Environment::from_map([("HOME", "/nonexistent-home-for-tcapi-tests")]);
+    let config = Config::builder()
+        .credentials(tcapi::runtime::CredentialsChain::default_chain_in(&nowhere))
+        .endpoint(server.endpoint())
+        .build();
+    let Ok(config) = config else { panic!("config rejected") };
+    let result = Client::new(config).send(&Unsigned).await;
+    assert!(result.is_ok(), "{result:?}");
+    let received = server.requests();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].headers.get("authorization").map(|value| value.as_bytes()), Some(&b"SKIP"[..]));
+    assert!(received[0].headers.get("x-tc-token").is_none());
+}

@@ -177,6 +177,8 @@ pub struct Action {
     pub region_required: bool,
     /// Deprecated by Tencent.
     pub deprecated: bool,
+    /// Sent without a signature.
+    pub unsigned: bool,
     /// Request parameters.
     pub request: Vec<Field>,
     /// Response fields (without `RequestId`).

@@ -188,6 +188,10 @@ pub struct ActionSpec {
     /// Tencent has deprecated the action.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// Tencent takes the action without a signature (`skip_sign` in its metadata): the client
+    /// sends `Authorization: SKIP` and needs no credentials.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
     /// Request parameters, by wire name, in order.
     #[serde(default)]
     pub request: IndexMap<String, FieldSpec>,

@@ -555,6 +555,7 @@ impl Validator<'_, '_> {
             rate_limit: spec.rate_limit,
             region_required: spec.region == RegionUse::Required,
             deprecated: spec.deprecated,
+            unsigned: spec.unsigned,
             request,
             response,
             errors,

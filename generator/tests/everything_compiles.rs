@@ -9,6 +9,8 @@ mod runtime {
     pub use tcapi::runtime::*;
 }
 
+// The snapshot is prettyplease output, byte for byte; rustfmt must not touch it.
+#[rustfmt::skip]
 #[path = "snapshots/everything/mod.rs"]
 #[allow(dead_code)]
 mod everything;

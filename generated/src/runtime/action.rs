@@ -42,6 +42,9 @@ pub struct ActionInfo {
     pub rate_limit: Option<u32>,
     /// The call needs `X-TC-Region`; sending without a configured region fails before sending.
     pub region_required: bool,
+    /// Tencent takes the action without a signature: it is sent with `Authorization: SKIP`,
+    /// without credentials.
+    pub unsigned: bool,
     /// The spec's examples.
     pub examples: &'static [ExampleInfo],
 }

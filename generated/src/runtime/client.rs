@@ -155,7 +155,6 @@ impl Inner {
         if let Some(pacer) = pacer {
             pacer.wait_turn().await;
         }
-        let credentials = config.credentials.credentials().map_err(Failure::last)?;
         // Signed anew for every attempt: the timestamp must be fresh.
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -170,7 +169,13 @@ impl Inner {
             language: config.language.as_str(),
             timestamp,
         };
-        let request = sign::signed_request(&credentials, &parts, body).map_err(|error| match error {
+        let request = if info.unsigned {
+            sign::unsigned_request(&parts, body)
+        } else {
+            let credentials = config.credentials.credentials().map_err(Failure::last)?;
+            sign::signed_request(&credentials, &parts, body)
+        };
+        let request = request.map_err(|error| match error {
             SignError::Credentials(error) => Failure::last(error),
             other => Failure::last(ConfigError::InvalidSetting { setting: "request", reason: sign_problem(&other) }),
         })?;

@@ -238,6 +238,35 @@ pub fn signed_request(
             body: &body,
         },
     )?;
+    let header_safe = |origin: &str| CredentialsError::InvalidValue {
+        origin: origin.into(),
+        problem: InvalidValueProblem::NotHeaderSafe,
+    };
+    let mut authorization = HeaderValue::from_str(&authorization).map_err(|_| header_safe("secret id"))?;
+    authorization.set_sensitive(true);
+    let token = match credentials.token() {
+        Some(token) => {
+            let mut token = HeaderValue::from_str(token.expose_secret()).map_err(|_| header_safe("token"))?;
+            token.set_sensitive(true);
+            Some(token)
+        }
+        None => None,
+    };
+    request_with_headers(parts, body, authorization, token)
+}
+
+/// A complete POST request for an action Tencent takes without a signature (`skip_sign`):
+/// `Authorization: SKIP`, as the official SDKs send it, and no credentials at all.
+pub fn unsigned_request(parts: &RequestParts<'_>, body: Bytes) -> Result<Request<Bytes>, SignError> {
+    request_with_headers(parts, body, HeaderValue::from_static("SKIP"), None)
+}
+
+fn request_with_headers(
+    parts: &RequestParts<'_>,
+    body: Bytes,
+    authorization: HeaderValue,
+    token: Option<HeaderValue>,
+) -> Result<Request<Bytes>, SignError> {
     let value = |what: &'static str, text: &str| HeaderValue::from_str(text).map_err(|_| SignError::InvalidPart(what));
     let mut header_map = HeaderMap::with_capacity(10);
     header_map.insert(HOST, value("host", parts.host)?);
@@ -248,21 +277,11 @@ pub fn signed_request(
     if let Some(region) = parts.region {
         header_map.insert(headers::REGION, value("region", region)?);
     }
-    if let Some(token) = credentials.token() {
-        let mut token = HeaderValue::from_str(token.expose_secret()).map_err(|_| CredentialsError::InvalidValue {
-            origin: "token".into(),
-            problem: InvalidValueProblem::NotHeaderSafe,
-        })?;
-        token.set_sensitive(true);
+    if let Some(token) = token {
         header_map.insert(headers::TOKEN, token);
     }
     header_map.insert(headers::LANGUAGE, value("language", parts.language)?);
     header_map.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
-    let mut authorization = HeaderValue::from_str(&authorization).map_err(|_| CredentialsError::InvalidValue {
-        origin: "secret id".into(),
-        problem: InvalidValueProblem::NotHeaderSafe,
-    })?;
-    authorization.set_sensitive(true);
     header_map.insert(AUTHORIZATION, authorization);
 
     let mut request = Request::builder()

@@ -25,6 +25,7 @@ pub static CERTIFICATE_ORDER_SUBMIT: ActionInfo = ActionInfo {
     service: &SSL,
     rate_limit: Some(10),
     region_required: false,
+    unsigned: false,
     examples: &[ExampleInfo {
         title: "Submit a certificate order",
         request: r#"{"CertId":"Dsqef134","DeleteDnsAutoRecord":1,"VerifyType":"DNS"}"#,

@@ -79,6 +79,7 @@ pub fn action_module(action: &Action) -> TokenStream {
         None => quote!(None),
     };
     let region_required = action.region_required;
+    let unsigned = action.unsigned;
     let examples = action.examples.iter().map(|example| {
         let (title, request_json, response_json) = (&example.title, &example.request, &example.response);
         quote!(crate::runtime::ExampleInfo { title: #title, request: #request_json, response: #response_json })
@@ -115,6 +116,7 @@ pub fn action_module(action: &Action) -> TokenStream {
             service: &super::SERVICE,
             rate_limit: #rate_limit,
             region_required: #region_required,
+            unsigned: #unsigned,
             examples: &[#(#examples),*],
         };
 

@@ -107,11 +107,6 @@ pub fn convert(
         let output = converter.object(&action.output, name)?;
         let request = converter.fields(&input.members, Place::Request, &format!("{name} request"), &mut notes)?;
         let response = converter.fields(&output.members, Place::Response, &format!("{name} response"), &mut notes)?;
-        if action.skip_sign {
-            notes.unsupported.push(format!(
-                "{label} {name}: `skip_sign: true` (sent unsigned) cannot be expressed; the client signs it like any other action"
-            ));
-        }
         let title = doc_text(&action.name);
         let doc = doc_text(&action.document);
         let mut spec = ActionSpec {
@@ -120,6 +115,7 @@ pub fn convert(
             rate_limit: None,
             region: RegionUse::Optional,
             deprecated: action.is_deprecated(),
+            unsigned: action.skip_sign,
             request,
             response,
             errors: None,

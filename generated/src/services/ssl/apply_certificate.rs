@@ -95,6 +95,7 @@ pub static APPLY_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Applying for a free certificate",

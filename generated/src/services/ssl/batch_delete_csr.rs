@@ -35,6 +35,7 @@ pub static BATCH_DELETE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::A
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Batch deleting CSRs",

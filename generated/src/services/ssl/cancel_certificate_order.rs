@@ -35,6 +35,7 @@ pub static CANCEL_CERTIFICATE_ORDER_INFO: crate::runtime::ActionInfo = crate::ru
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Canceling a certificate order",

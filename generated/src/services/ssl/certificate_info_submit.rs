@@ -186,6 +186,7 @@ pub static CERTIFICATE_INFO_SUBMIT_INFO: crate::runtime::ActionInfo = crate::run
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

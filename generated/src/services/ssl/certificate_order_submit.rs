@@ -451,6 +451,7 @@ pub static CERTIFICATE_ORDER_SUBMIT_INFO: crate::runtime::ActionInfo = crate::ru
     service: &super::SERVICE,
     rate_limit: Some(10u32),
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Submit order for paid SSL certificate",

@@ -42,6 +42,7 @@ pub static CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO: crate::runtime::ActionInf
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Checking the domain validation result of the cert",

@@ -44,6 +44,7 @@ pub static COMMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = cra
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Submit Certificate Order",

@@ -50,6 +50,7 @@ pub static CREATE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Creating a Certificate",

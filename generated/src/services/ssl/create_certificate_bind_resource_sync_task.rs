@@ -40,6 +40,7 @@ pub static CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO: crate::runtime::Acti
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Creating an async task for querying cloud resources associated with a certificate",

@@ -46,6 +46,7 @@ pub static DELETE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "This API Is Used To Delete Certificates",

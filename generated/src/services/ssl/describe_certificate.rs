@@ -309,6 +309,7 @@ pub static DESCRIBE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtim
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

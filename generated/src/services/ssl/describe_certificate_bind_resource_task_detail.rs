@@ -100,6 +100,7 @@ pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO: crate::runtime::
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Query certificate bound cloud resources",

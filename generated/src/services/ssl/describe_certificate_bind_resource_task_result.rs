@@ -38,6 +38,7 @@ pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO: crate::runtime::
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Querying the total number of cloud resources associated with a certificate",

@@ -335,6 +335,7 @@ pub static DESCRIBE_CERTIFICATE_DETAIL_INFO: crate::runtime::ActionInfo = crate:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

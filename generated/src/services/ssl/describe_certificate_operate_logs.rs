@@ -55,6 +55,7 @@ pub static DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO: crate::runtime::ActionInfo = 
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

@@ -96,6 +96,7 @@ pub static DESCRIBE_CERTIFICATES_INFO: crate::runtime::ActionInfo = crate::runti
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

@@ -44,6 +44,7 @@ pub static DESCRIBE_COMPANIES_INFO: crate::runtime::ActionInfo = crate::runtime:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

@@ -86,6 +86,7 @@ pub static DESCRIBE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::Actio
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Querying the information of a CSR",

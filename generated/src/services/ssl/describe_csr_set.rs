@@ -47,6 +47,7 @@ pub static DESCRIBE_CSR_SET_INFO: crate::runtime::ActionInfo = crate::runtime::A
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Querying the CSR list",

@@ -66,6 +66,7 @@ pub static DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO: crate::runtime::ActionInfo = cr
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Obtain the EdgeOne Instance List",

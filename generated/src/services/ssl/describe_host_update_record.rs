@@ -53,6 +53,7 @@ pub static DESCRIBE_HOST_UPDATE_RECORD_INFO: crate::runtime::ActionInfo = crate:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

@@ -58,6 +58,7 @@ pub static DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO: crate::runtime::ActionInfo =
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

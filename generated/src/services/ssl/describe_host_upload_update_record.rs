@@ -48,6 +48,7 @@ pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO: crate::runtime::ActionInfo =
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Query Certificate Cloud Resource Updates (Certificate ID Unchanged) Record List",

@@ -47,6 +47,7 @@ pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO: crate::runtime::Actio
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

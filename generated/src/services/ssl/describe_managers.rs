@@ -63,6 +63,7 @@ pub static DESCRIBE_MANAGERS_INFO: crate::runtime::ActionInfo = crate::runtime::
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Querying the List of People",

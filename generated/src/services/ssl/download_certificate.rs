@@ -40,6 +40,7 @@ pub static DOWNLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtim
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Downloading a certificate",

@@ -38,6 +38,7 @@ pub static MODIFY_CERTIFICATE_ALIAS_INFO: crate::runtime::ActionInfo = crate::ru
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Modifying a certificate alias",

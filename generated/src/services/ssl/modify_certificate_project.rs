@@ -43,6 +43,7 @@ pub static MODIFY_CERTIFICATE_PROJECT_INFO: crate::runtime::ActionInfo = crate::
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Modifying the project of a certificate",

@@ -35,6 +35,7 @@ pub static MODIFY_CERTIFICATE_RESUBMIT_INFO: crate::runtime::ActionInfo = crate:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Re-submitting a review application for a certificate whose review failed",

@@ -40,6 +40,7 @@ pub static MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO: crate::runtime
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Modify Whether to Ignore Certificate Expiration Notice",

@@ -71,6 +71,7 @@ pub static MODIFY_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionI
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Modifying a CSR",

@@ -65,6 +65,7 @@ pub static REPLACE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Reissue Certificate - Using the Original Certificate CSR",

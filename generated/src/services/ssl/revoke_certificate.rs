@@ -38,6 +38,7 @@ pub static REVOKE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Revoke Certificate",

@@ -156,6 +156,7 @@ pub static SUBMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = cra
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

@@ -98,6 +98,7 @@ pub static UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo = crate:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "One-Click Update Of Old Certificate Resource",

@@ -39,6 +39,7 @@ pub static UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionInfo = cr
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Cloud Resource Update Retry Deployment History",

@@ -35,6 +35,7 @@ pub static UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::ActionInfo =
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Cloud resource update one-click rollback",

@@ -68,6 +68,7 @@ pub static UPLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[],
 };
 

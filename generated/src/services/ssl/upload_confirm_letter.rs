@@ -41,6 +41,7 @@ pub static UPLOAD_CONFIRM_LETTER_INFO: crate::runtime::ActionInfo = crate::runti
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Uploading the confirmation letter for a certificate",

@@ -62,6 +62,7 @@ pub static UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo =
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Updating Certificate Content (Certificate ID Unchanged) and Updating Associated Tencent Cloud Resources",

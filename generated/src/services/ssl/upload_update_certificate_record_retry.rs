@@ -41,6 +41,7 @@ pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionIn
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Cloud Resource Updates (Certificate ID Unchanged) Retry Deployment Record - Retry All Failure Records",

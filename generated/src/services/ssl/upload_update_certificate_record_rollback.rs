@@ -34,6 +34,7 @@ pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::Actio
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Cloud Resource Updates Successful (Certificate ID Unchanged) Rollback History",

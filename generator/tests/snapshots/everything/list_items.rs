@@ -41,6 +41,7 @@ pub static LIST_ITEMS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionI
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
+    unsigned: true,
     examples: &[],
 };
 
@@ -138,7 +139,7 @@ impl ListItemsBuilder<super::Client> {
 impl super::Client {
     /// List items.
     ///
-    /// A paginated list action, using the service-wide error codes.
+    /// A paginated list action, using the service-wide error codes, sent without a signature.
     ///
     /// Deprecated by Tencent Cloud.
     pub fn list_items(&self) -> ListItemsBuilder<super::Client> {

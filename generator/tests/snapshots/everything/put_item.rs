@@ -380,6 +380,7 @@ pub static PUT_ITEM_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInf
     service: &super::SERVICE,
     rate_limit: Some(5u32),
     region_required: true,
+    unsigned: false,
     examples: &[
         crate::runtime::ExampleInfo {
             title: "Put a nested item",
