@@ -19,10 +19,28 @@ fn check(text: &str) {
 /// YAML documents built from the keys the format knows and random scalars, nested a few levels.
 fn yaml_tree() -> impl Strategy<Value = serde_yaml::Value> {
     let keys = prop_oneof![
-        Just("service"), Just("actions"), Just("structures"), Just("enums"), Just("errors"), Just("name"),
-        Just("version"), Just("type"), Just("list"), Just("required"), Just("values"), Just("value"),
-        Just("fields"), Just("request"), Just("response"), Just("doc"), Just("title"), Just("paginate"),
-        Just("Ping"), Just("CertId"), Just("string"), Just("examples"),
+        Just("service"),
+        Just("actions"),
+        Just("structures"),
+        Just("enums"),
+        Just("errors"),
+        Just("name"),
+        Just("version"),
+        Just("type"),
+        Just("list"),
+        Just("required"),
+        Just("values"),
+        Just("value"),
+        Just("fields"),
+        Just("request"),
+        Just("response"),
+        Just("doc"),
+        Just("title"),
+        Just("paginate"),
+        Just("Ping"),
+        Just("CertId"),
+        Just("string"),
+        Just("examples"),
     ];
     let scalar = prop_oneof![
         any::<bool>().prop_map(serde_yaml::Value::from),

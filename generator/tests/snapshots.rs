@@ -15,7 +15,8 @@ fn tests_dir() -> PathBuf {
 
 fn generate_fixture() -> Vec<tcgen::GeneratedFile> {
     let common_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/common/errors.yaml");
-    let common = SpecSource { path: "specs/common/errors.yaml".to_owned(), text: fs::read_to_string(common_path).unwrap() };
+    let common =
+        SpecSource { path: "specs/common/errors.yaml".to_owned(), text: fs::read_to_string(common_path).unwrap() };
     let fixture = SpecSource {
         path: "specs/services/everything.yaml".to_owned(),
         text: fs::read_to_string(tests_dir().join("fixtures/everything.yaml")).unwrap(),
@@ -40,7 +41,10 @@ fn everything_fixture_matches_its_snapshot() {
             stale.push(path.display().to_string());
         }
     }
-    assert!(stale.is_empty(), "snapshots differ: {stale:?}; review and run UPDATE_SNAPSHOTS=1 cargo test -p tcgen --test snapshots");
+    assert!(
+        stale.is_empty(),
+        "snapshots differ: {stale:?}; review and run UPDATE_SNAPSHOTS=1 cargo test -p tcgen --test snapshots"
+    );
 }
 
 #[test]

@@ -32,8 +32,5 @@ fn a_crate_outside_the_workspace_uses_tcapi_by_path() {
     assert!(output.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
     let mut lines = stdout.lines();
     assert_eq!(lines.next(), Some(r#"{"CertId":"Dsqef134","DeleteDnsAutoRecord":1,"VerifyType":"DNS"}"#));
-    assert_eq!(
-        lines.next(),
-        Some("FailedOperation.CertificateNotFound (The certificate does not exist.)")
-    );
+    assert_eq!(lines.next(), Some("FailedOperation.CertificateNotFound (The certificate does not exist.)"));
 }
