@@ -230,32 +230,8 @@ fn short_message(error: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::action::fmt_error_code;
-    use std::fmt;
-
-    #[derive(Debug, Clone, PartialEq)]
-    struct Code(String);
-
-    impl fmt::Display for Code {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            fmt_error_code(self, f)
-        }
-    }
-
-    impl ErrorCode for Code {
-        fn from_code(code: &str) -> Self {
-            Code(code.to_owned())
-        }
-        fn code(&self) -> &str {
-            &self.0
-        }
-        fn documented_message(&self) -> Option<&'static str> {
-            None
-        }
-        fn is_retryable(&self) -> bool {
-            false
-        }
-    }
+    // Any code type does for decoding; the runtime's own untyped one is at hand.
+    use crate::runtime::error::UntypedCode as Code;
 
     #[test]
     fn error_envelope_is_a_service_error_whatever_else_it_holds() {
