@@ -32,7 +32,10 @@ fn main() {
     let checked_in = started.elapsed();
     let (services_ok, problems) = match &checked {
         Ok(services) => (services.len(), 0),
-        Err(diagnostics) => (0, diagnostics.0.len()),
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            (0, diagnostics.0.len())
+        }
     };
     let started = Instant::now();
     let files = tcgen::generate(&common, &services).map(|files| files.len()).unwrap_or_default();
