@@ -78,6 +78,7 @@ pub fn action_module(action: &Action) -> TokenStream {
         Some(limit) => quote!(Some(#limit)),
         None => quote!(None),
     };
+    let info_doc = format!(" What the spec says about `{name}`.");
     let region_required = action.region_required;
     let unsigned = action.unsigned;
     let examples = action.examples.iter().map(|example| {
@@ -110,7 +111,7 @@ pub fn action_module(action: &Action) -> TokenStream {
 
         #error_code_item
 
-        #[doc = concat!("What the spec says about `", #name, "`.")]
+        #[doc = #info_doc]
         pub static #info: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
             name: #name,
             service: &super::SERVICE,
@@ -155,7 +156,7 @@ fn builder_items(action: &Action, names: &ActionNames) -> TokenStream {
         }
     });
     let builder_doc = format!(
-        "Builds a [`{request}`]; from [`Client::{}`](super::Client::{}) it also sends it.",
+        " Builds a [`{request}`]; from [`Client::{}`](super::Client::{}) it also sends it.",
         action.snake, action.snake
     );
     quote! {

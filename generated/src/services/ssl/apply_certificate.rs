@@ -89,7 +89,7 @@ pub struct ApplyCertificateResponse {
 ///Error codes of `ApplyCertificate`: it documents no list of its own, so any code of the service.
 pub type ApplyCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "ApplyCertificate", "`.")]
+/// What the spec says about `ApplyCertificate`.
 pub static APPLY_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ApplyCertificate",
     service: &super::SERVICE,
@@ -111,7 +111,7 @@ impl crate::runtime::Action for ApplyCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &APPLY_CERTIFICATE_INFO;
 }
 
-///Builds a [`ApplyCertificateRequest`]; from [`Client::apply_certificate`](super::Client::apply_certificate) it also sends it.
+/// Builds a [`ApplyCertificateRequest`]; from [`Client::apply_certificate`](super::Client::apply_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ApplyCertificateBuilder<C = ()> {

@@ -29,7 +29,7 @@ pub struct BatchDeleteCSRResponse {
 ///Error codes of `BatchDeleteCSR`: it documents no list of its own, so any code of the service.
 pub type BatchDeleteCSRErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "BatchDeleteCSR", "`.")]
+/// What the spec says about `BatchDeleteCSR`.
 pub static BATCH_DELETE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "BatchDeleteCSR",
     service: &super::SERVICE,
@@ -51,7 +51,7 @@ impl crate::runtime::Action for BatchDeleteCSRRequest {
     const INFO: &'static crate::runtime::ActionInfo = &BATCH_DELETE_CSR_INFO;
 }
 
-///Builds a [`BatchDeleteCSRRequest`]; from [`Client::batch_delete_csr`](super::Client::batch_delete_csr) it also sends it.
+/// Builds a [`BatchDeleteCSRRequest`]; from [`Client::batch_delete_csr`](super::Client::batch_delete_csr) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct BatchDeleteCSRBuilder<C = ()> {

@@ -29,7 +29,7 @@ pub struct CancelAuditCertificateResponse {
 ///Error codes of `CancelAuditCertificate`: it documents no list of its own, so any code of the service.
 pub type CancelAuditCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "CancelAuditCertificate", "`.")]
+/// What the spec says about `CancelAuditCertificate`.
 pub static CANCEL_AUDIT_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CancelAuditCertificate",
     service: &super::SERVICE,
@@ -51,7 +51,7 @@ impl crate::runtime::Action for CancelAuditCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CANCEL_AUDIT_CERTIFICATE_INFO;
 }
 
-///Builds a [`CancelAuditCertificateRequest`]; from [`Client::cancel_audit_certificate`](super::Client::cancel_audit_certificate) it also sends it.
+/// Builds a [`CancelAuditCertificateRequest`]; from [`Client::cancel_audit_certificate`](super::Client::cancel_audit_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CancelAuditCertificateBuilder<C = ()> {

@@ -29,7 +29,7 @@ pub struct CancelCertificateOrderResponse {
 ///Error codes of `CancelCertificateOrder`: it documents no list of its own, so any code of the service.
 pub type CancelCertificateOrderErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "CancelCertificateOrder", "`.")]
+/// What the spec says about `CancelCertificateOrder`.
 pub static CANCEL_CERTIFICATE_ORDER_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CancelCertificateOrder",
     service: &super::SERVICE,
@@ -51,7 +51,7 @@ impl crate::runtime::Action for CancelCertificateOrderRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CANCEL_CERTIFICATE_ORDER_INFO;
 }
 
-///Builds a [`CancelCertificateOrderRequest`]; from [`Client::cancel_certificate_order`](super::Client::cancel_certificate_order) it also sends it.
+/// Builds a [`CancelCertificateOrderRequest`]; from [`Client::cancel_certificate_order`](super::Client::cancel_certificate_order) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CancelCertificateOrderBuilder<C = ()> {

@@ -180,7 +180,7 @@ pub struct CertificateInfoSubmitResponse {
 ///Error codes of `CertificateInfoSubmit`: it documents no list of its own, so any code of the service.
 pub type CertificateInfoSubmitErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "CertificateInfoSubmit", "`.")]
+/// What the spec says about `CertificateInfoSubmit`.
 pub static CERTIFICATE_INFO_SUBMIT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CertificateInfoSubmit",
     service: &super::SERVICE,
@@ -196,7 +196,7 @@ impl crate::runtime::Action for CertificateInfoSubmitRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CERTIFICATE_INFO_SUBMIT_INFO;
 }
 
-///Builds a [`CertificateInfoSubmitRequest`]; from [`Client::certificate_info_submit`](super::Client::certificate_info_submit) it also sends it.
+/// Builds a [`CertificateInfoSubmitRequest`]; from [`Client::certificate_info_submit`](super::Client::certificate_info_submit) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CertificateInfoSubmitBuilder<C = ()> {

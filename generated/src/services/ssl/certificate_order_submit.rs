@@ -445,7 +445,7 @@ impl std::fmt::Display for CertificateOrderSubmitErrorCode {
     }
 }
 
-#[doc = concat!("What the spec says about `", "CertificateOrderSubmit", "`.")]
+/// What the spec says about `CertificateOrderSubmit`.
 pub static CERTIFICATE_ORDER_SUBMIT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CertificateOrderSubmit",
     service: &super::SERVICE,
@@ -467,7 +467,7 @@ impl crate::runtime::Action for CertificateOrderSubmitRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CERTIFICATE_ORDER_SUBMIT_INFO;
 }
 
-///Builds a [`CertificateOrderSubmitRequest`]; from [`Client::certificate_order_submit`](super::Client::certificate_order_submit) it also sends it.
+/// Builds a [`CertificateOrderSubmitRequest`]; from [`Client::certificate_order_submit`](super::Client::certificate_order_submit) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CertificateOrderSubmitBuilder<C = ()> {

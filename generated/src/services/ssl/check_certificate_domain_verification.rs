@@ -34,9 +34,7 @@ pub struct CheckCertificateDomainVerificationResponse {
 ///Error codes of `CheckCertificateDomainVerification`: it documents no list of its own, so any code of the service.
 pub type CheckCertificateDomainVerificationErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "CheckCertificateDomainVerification", "`."
-)]
+/// What the spec says about `CheckCertificateDomainVerification`.
 pub static CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CheckCertificateDomainVerification",
     service: &super::SERVICE,
@@ -58,7 +56,7 @@ impl crate::runtime::Action for CheckCertificateDomainVerificationRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO;
 }
 
-///Builds a [`CheckCertificateDomainVerificationRequest`]; from [`Client::check_certificate_domain_verification`](super::Client::check_certificate_domain_verification) it also sends it.
+/// Builds a [`CheckCertificateDomainVerificationRequest`]; from [`Client::check_certificate_domain_verification`](super::Client::check_certificate_domain_verification) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CheckCertificateDomainVerificationBuilder<C = ()> {

@@ -38,7 +38,7 @@ pub struct CommitCertificateInformationResponse {
 ///Error codes of `CommitCertificateInformation`: it documents no list of its own, so any code of the service.
 pub type CommitCertificateInformationErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "CommitCertificateInformation", "`.")]
+/// What the spec says about `CommitCertificateInformation`.
 pub static COMMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CommitCertificateInformation",
     service: &super::SERVICE,
@@ -60,7 +60,7 @@ impl crate::runtime::Action for CommitCertificateInformationRequest {
     const INFO: &'static crate::runtime::ActionInfo = &COMMIT_CERTIFICATE_INFORMATION_INFO;
 }
 
-///Builds a [`CommitCertificateInformationRequest`]; from [`Client::commit_certificate_information`](super::Client::commit_certificate_information) it also sends it.
+/// Builds a [`CommitCertificateInformationRequest`]; from [`Client::commit_certificate_information`](super::Client::commit_certificate_information) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CommitCertificateInformationBuilder<C = ()> {

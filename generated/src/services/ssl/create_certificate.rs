@@ -44,7 +44,7 @@ pub struct CreateCertificateResponse {
 ///Error codes of `CreateCertificate`: it documents no list of its own, so any code of the service.
 pub type CreateCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "CreateCertificate", "`.")]
+/// What the spec says about `CreateCertificate`.
 pub static CREATE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CreateCertificate",
     service: &super::SERVICE,
@@ -66,7 +66,7 @@ impl crate::runtime::Action for CreateCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CREATE_CERTIFICATE_INFO;
 }
 
-///Builds a [`CreateCertificateRequest`]; from [`Client::create_certificate`](super::Client::create_certificate) it also sends it.
+/// Builds a [`CreateCertificateRequest`]; from [`Client::create_certificate`](super::Client::create_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CreateCertificateBuilder<C = ()> {

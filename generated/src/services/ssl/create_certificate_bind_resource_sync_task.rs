@@ -32,9 +32,7 @@ pub struct CreateCertificateBindResourceSyncTaskResponse {
 ///Error codes of `CreateCertificateBindResourceSyncTask`: it documents no list of its own, so any code of the service.
 pub type CreateCertificateBindResourceSyncTaskErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "CreateCertificateBindResourceSyncTask", "`."
-)]
+/// What the spec says about `CreateCertificateBindResourceSyncTask`.
 pub static CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CreateCertificateBindResourceSyncTask",
     service: &super::SERVICE,
@@ -56,7 +54,7 @@ impl crate::runtime::Action for CreateCertificateBindResourceSyncTaskRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO;
 }
 
-///Builds a [`CreateCertificateBindResourceSyncTaskRequest`]; from [`Client::create_certificate_bind_resource_sync_task`](super::Client::create_certificate_bind_resource_sync_task) it also sends it.
+/// Builds a [`CreateCertificateBindResourceSyncTaskRequest`]; from [`Client::create_certificate_bind_resource_sync_task`](super::Client::create_certificate_bind_resource_sync_task) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CreateCertificateBindResourceSyncTaskBuilder<C = ()> {

@@ -65,7 +65,7 @@ pub struct CreateCSRResponse {
 ///Error codes of `CreateCSR`: it documents no list of its own, so any code of the service.
 pub type CreateCSRErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "CreateCSR", "`.")]
+/// What the spec says about `CreateCSR`.
 pub static CREATE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "CreateCSR",
     service: &super::SERVICE,
@@ -87,7 +87,7 @@ impl crate::runtime::Action for CreateCSRRequest {
     const INFO: &'static crate::runtime::ActionInfo = &CREATE_CSR_INFO;
 }
 
-///Builds a [`CreateCSRRequest`]; from [`Client::create_csr`](super::Client::create_csr) it also sends it.
+/// Builds a [`CreateCSRRequest`]; from [`Client::create_csr`](super::Client::create_csr) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CreateCSRBuilder<C = ()> {

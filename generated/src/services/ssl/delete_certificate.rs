@@ -40,7 +40,7 @@ pub struct DeleteCertificateResponse {
 ///Error codes of `DeleteCertificate`: it documents no list of its own, so any code of the service.
 pub type DeleteCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DeleteCertificate", "`.")]
+/// What the spec says about `DeleteCertificate`.
 pub static DELETE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DeleteCertificate",
     service: &super::SERVICE,
@@ -67,7 +67,7 @@ impl crate::runtime::Action for DeleteCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DELETE_CERTIFICATE_INFO;
 }
 
-///Builds a [`DeleteCertificateRequest`]; from [`Client::delete_certificate`](super::Client::delete_certificate) it also sends it.
+/// Builds a [`DeleteCertificateRequest`]; from [`Client::delete_certificate`](super::Client::delete_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DeleteCertificateBuilder<C = ()> {

@@ -303,7 +303,7 @@ pub struct DescribeCertificateResponse {
 ///Error codes of `DescribeCertificate`: it documents no list of its own, so any code of the service.
 pub type DescribeCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeCertificate", "`.")]
+/// What the spec says about `DescribeCertificate`.
 pub static DESCRIBE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCertificate",
     service: &super::SERVICE,
@@ -319,7 +319,7 @@ impl crate::runtime::Action for DescribeCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_INFO;
 }
 
-///Builds a [`DescribeCertificateRequest`]; from [`Client::describe_certificate`](super::Client::describe_certificate) it also sends it.
+/// Builds a [`DescribeCertificateRequest`]; from [`Client::describe_certificate`](super::Client::describe_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCertificateBuilder<C = ()> {

@@ -92,9 +92,7 @@ pub struct DescribeCertificateBindResourceTaskDetailResponse {
 ///Error codes of `DescribeCertificateBindResourceTaskDetail`: it documents no list of its own, so any code of the service.
 pub type DescribeCertificateBindResourceTaskDetailErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "DescribeCertificateBindResourceTaskDetail", "`."
-)]
+/// What the spec says about `DescribeCertificateBindResourceTaskDetail`.
 pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCertificateBindResourceTaskDetail",
     service: &super::SERVICE,
@@ -116,7 +114,7 @@ impl crate::runtime::Action for DescribeCertificateBindResourceTaskDetailRequest
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO;
 }
 
-///Builds a [`DescribeCertificateBindResourceTaskDetailRequest`]; from [`Client::describe_certificate_bind_resource_task_detail`](super::Client::describe_certificate_bind_resource_task_detail) it also sends it.
+/// Builds a [`DescribeCertificateBindResourceTaskDetailRequest`]; from [`Client::describe_certificate_bind_resource_task_detail`](super::Client::describe_certificate_bind_resource_task_detail) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCertificateBindResourceTaskDetailBuilder<C = ()> {

@@ -30,9 +30,7 @@ pub struct DescribeCertificateBindResourceTaskResultResponse {
 ///Error codes of `DescribeCertificateBindResourceTaskResult`: it documents no list of its own, so any code of the service.
 pub type DescribeCertificateBindResourceTaskResultErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "DescribeCertificateBindResourceTaskResult", "`."
-)]
+/// What the spec says about `DescribeCertificateBindResourceTaskResult`.
 pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCertificateBindResourceTaskResult",
     service: &super::SERVICE,
@@ -54,7 +52,7 @@ impl crate::runtime::Action for DescribeCertificateBindResourceTaskResultRequest
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO;
 }
 
-///Builds a [`DescribeCertificateBindResourceTaskResultRequest`]; from [`Client::describe_certificate_bind_resource_task_result`](super::Client::describe_certificate_bind_resource_task_result) it also sends it.
+/// Builds a [`DescribeCertificateBindResourceTaskResultRequest`]; from [`Client::describe_certificate_bind_resource_task_result`](super::Client::describe_certificate_bind_resource_task_result) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCertificateBindResourceTaskResultBuilder<C = ()> {

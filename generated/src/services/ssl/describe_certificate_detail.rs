@@ -329,7 +329,7 @@ pub struct DescribeCertificateDetailResponse {
 ///Error codes of `DescribeCertificateDetail`: it documents no list of its own, so any code of the service.
 pub type DescribeCertificateDetailErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeCertificateDetail", "`.")]
+/// What the spec says about `DescribeCertificateDetail`.
 pub static DESCRIBE_CERTIFICATE_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCertificateDetail",
     service: &super::SERVICE,
@@ -345,7 +345,7 @@ impl crate::runtime::Action for DescribeCertificateDetailRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_DETAIL_INFO;
 }
 
-///Builds a [`DescribeCertificateDetailRequest`]; from [`Client::describe_certificate_detail`](super::Client::describe_certificate_detail) it also sends it.
+/// Builds a [`DescribeCertificateDetailRequest`]; from [`Client::describe_certificate_detail`](super::Client::describe_certificate_detail) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCertificateDetailBuilder<C = ()> {

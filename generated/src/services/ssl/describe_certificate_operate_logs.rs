@@ -49,7 +49,7 @@ pub struct DescribeCertificateOperateLogsResponse {
 ///Error codes of `DescribeCertificateOperateLogs`: it documents no list of its own, so any code of the service.
 pub type DescribeCertificateOperateLogsErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeCertificateOperateLogs", "`.")]
+/// What the spec says about `DescribeCertificateOperateLogs`.
 pub static DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCertificateOperateLogs",
     service: &super::SERVICE,
@@ -65,7 +65,7 @@ impl crate::runtime::Action for DescribeCertificateOperateLogsRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO;
 }
 
-///Builds a [`DescribeCertificateOperateLogsRequest`]; from [`Client::describe_certificate_operate_logs`](super::Client::describe_certificate_operate_logs) it also sends it.
+/// Builds a [`DescribeCertificateOperateLogsRequest`]; from [`Client::describe_certificate_operate_logs`](super::Client::describe_certificate_operate_logs) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCertificateOperateLogsBuilder<C = ()> {

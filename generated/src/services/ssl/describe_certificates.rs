@@ -90,7 +90,7 @@ pub struct DescribeCertificatesResponse {
 ///Error codes of `DescribeCertificates`: it documents no list of its own, so any code of the service.
 pub type DescribeCertificatesErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeCertificates", "`.")]
+/// What the spec says about `DescribeCertificates`.
 pub static DESCRIBE_CERTIFICATES_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCertificates",
     service: &super::SERVICE,
@@ -106,7 +106,7 @@ impl crate::runtime::Action for DescribeCertificatesRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATES_INFO;
 }
 
-///Builds a [`DescribeCertificatesRequest`]; from [`Client::describe_certificates`](super::Client::describe_certificates) it also sends it.
+/// Builds a [`DescribeCertificatesRequest`]; from [`Client::describe_certificates`](super::Client::describe_certificates) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCertificatesBuilder<C = ()> {

@@ -38,7 +38,7 @@ pub struct DescribeCompaniesResponse {
 ///Error codes of `DescribeCompanies`: it documents no list of its own, so any code of the service.
 pub type DescribeCompaniesErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeCompanies", "`.")]
+/// What the spec says about `DescribeCompanies`.
 pub static DESCRIBE_COMPANIES_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCompanies",
     service: &super::SERVICE,
@@ -54,7 +54,7 @@ impl crate::runtime::Action for DescribeCompaniesRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_COMPANIES_INFO;
 }
 
-///Builds a [`DescribeCompaniesRequest`]; from [`Client::describe_companies`](super::Client::describe_companies) it also sends it.
+/// Builds a [`DescribeCompaniesRequest`]; from [`Client::describe_companies`](super::Client::describe_companies) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCompaniesBuilder<C = ()> {

@@ -80,7 +80,7 @@ pub struct DescribeCSRResponse {
 ///Error codes of `DescribeCSR`: it documents no list of its own, so any code of the service.
 pub type DescribeCSRErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeCSR", "`.")]
+/// What the spec says about `DescribeCSR`.
 pub static DESCRIBE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCSR",
     service: &super::SERVICE,
@@ -102,7 +102,7 @@ impl crate::runtime::Action for DescribeCSRRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CSR_INFO;
 }
 
-///Builds a [`DescribeCSRRequest`]; from [`Client::describe_csr`](super::Client::describe_csr) it also sends it.
+/// Builds a [`DescribeCSRRequest`]; from [`Client::describe_csr`](super::Client::describe_csr) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCSRBuilder<C = ()> {

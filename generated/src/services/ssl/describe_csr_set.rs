@@ -41,7 +41,7 @@ pub struct DescribeCSRSetResponse {
 ///Error codes of `DescribeCSRSet`: it documents no list of its own, so any code of the service.
 pub type DescribeCSRSetErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeCSRSet", "`.")]
+/// What the spec says about `DescribeCSRSet`.
 pub static DESCRIBE_CSR_SET_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeCSRSet",
     service: &super::SERVICE,
@@ -63,7 +63,7 @@ impl crate::runtime::Action for DescribeCSRSetRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CSR_SET_INFO;
 }
 
-///Builds a [`DescribeCSRSetRequest`]; from [`Client::describe_csr_set`](super::Client::describe_csr_set) it also sends it.
+/// Builds a [`DescribeCSRSetRequest`]; from [`Client::describe_csr_set`](super::Client::describe_csr_set) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeCSRSetBuilder<C = ()> {

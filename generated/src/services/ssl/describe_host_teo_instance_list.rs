@@ -60,7 +60,7 @@ pub struct DescribeHostTeoInstanceListResponse {
 ///Error codes of `DescribeHostTeoInstanceList`: it documents no list of its own, so any code of the service.
 pub type DescribeHostTeoInstanceListErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeHostTeoInstanceList", "`.")]
+/// What the spec says about `DescribeHostTeoInstanceList`.
 pub static DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeHostTeoInstanceList",
     service: &super::SERVICE,
@@ -82,7 +82,7 @@ impl crate::runtime::Action for DescribeHostTeoInstanceListRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO;
 }
 
-///Builds a [`DescribeHostTeoInstanceListRequest`]; from [`Client::describe_host_teo_instance_list`](super::Client::describe_host_teo_instance_list) it also sends it.
+/// Builds a [`DescribeHostTeoInstanceListRequest`]; from [`Client::describe_host_teo_instance_list`](super::Client::describe_host_teo_instance_list) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeHostTeoInstanceListBuilder<C = ()> {

@@ -47,7 +47,7 @@ pub struct DescribeHostUpdateRecordResponse {
 ///Error codes of `DescribeHostUpdateRecord`: it documents no list of its own, so any code of the service.
 pub type DescribeHostUpdateRecordErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeHostUpdateRecord", "`.")]
+/// What the spec says about `DescribeHostUpdateRecord`.
 pub static DESCRIBE_HOST_UPDATE_RECORD_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeHostUpdateRecord",
     service: &super::SERVICE,
@@ -63,7 +63,7 @@ impl crate::runtime::Action for DescribeHostUpdateRecordRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPDATE_RECORD_INFO;
 }
 
-///Builds a [`DescribeHostUpdateRecordRequest`]; from [`Client::describe_host_update_record`](super::Client::describe_host_update_record) it also sends it.
+/// Builds a [`DescribeHostUpdateRecordRequest`]; from [`Client::describe_host_update_record`](super::Client::describe_host_update_record) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeHostUpdateRecordBuilder<C = ()> {

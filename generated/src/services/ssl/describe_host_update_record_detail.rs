@@ -52,7 +52,7 @@ pub struct DescribeHostUpdateRecordDetailResponse {
 ///Error codes of `DescribeHostUpdateRecordDetail`: it documents no list of its own, so any code of the service.
 pub type DescribeHostUpdateRecordDetailErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeHostUpdateRecordDetail", "`.")]
+/// What the spec says about `DescribeHostUpdateRecordDetail`.
 pub static DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeHostUpdateRecordDetail",
     service: &super::SERVICE,
@@ -68,7 +68,7 @@ impl crate::runtime::Action for DescribeHostUpdateRecordDetailRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO;
 }
 
-///Builds a [`DescribeHostUpdateRecordDetailRequest`]; from [`Client::describe_host_update_record_detail`](super::Client::describe_host_update_record_detail) it also sends it.
+/// Builds a [`DescribeHostUpdateRecordDetailRequest`]; from [`Client::describe_host_update_record_detail`](super::Client::describe_host_update_record_detail) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeHostUpdateRecordDetailBuilder<C = ()> {

@@ -42,7 +42,7 @@ pub struct DescribeHostUploadUpdateRecordResponse {
 ///Error codes of `DescribeHostUploadUpdateRecord`: it documents no list of its own, so any code of the service.
 pub type DescribeHostUploadUpdateRecordErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeHostUploadUpdateRecord", "`.")]
+/// What the spec says about `DescribeHostUploadUpdateRecord`.
 pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeHostUploadUpdateRecord",
     service: &super::SERVICE,
@@ -64,7 +64,7 @@ impl crate::runtime::Action for DescribeHostUploadUpdateRecordRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO;
 }
 
-///Builds a [`DescribeHostUploadUpdateRecordRequest`]; from [`Client::describe_host_upload_update_record`](super::Client::describe_host_upload_update_record) it also sends it.
+/// Builds a [`DescribeHostUploadUpdateRecordRequest`]; from [`Client::describe_host_upload_update_record`](super::Client::describe_host_upload_update_record) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeHostUploadUpdateRecordBuilder<C = ()> {

@@ -39,9 +39,7 @@ pub struct DescribeHostUploadUpdateRecordDetailResponse {
 ///Error codes of `DescribeHostUploadUpdateRecordDetail`: it documents no list of its own, so any code of the service.
 pub type DescribeHostUploadUpdateRecordDetailErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "DescribeHostUploadUpdateRecordDetail", "`."
-)]
+/// What the spec says about `DescribeHostUploadUpdateRecordDetail`.
 pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeHostUploadUpdateRecordDetail",
     service: &super::SERVICE,
@@ -57,7 +55,7 @@ impl crate::runtime::Action for DescribeHostUploadUpdateRecordDetailRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO;
 }
 
-///Builds a [`DescribeHostUploadUpdateRecordDetailRequest`]; from [`Client::describe_host_upload_update_record_detail`](super::Client::describe_host_upload_update_record_detail) it also sends it.
+/// Builds a [`DescribeHostUploadUpdateRecordDetailRequest`]; from [`Client::describe_host_upload_update_record_detail`](super::Client::describe_host_upload_update_record_detail) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeHostUploadUpdateRecordDetailBuilder<C = ()> {

@@ -57,7 +57,7 @@ pub struct DescribeManagersResponse {
 ///Error codes of `DescribeManagers`: it documents no list of its own, so any code of the service.
 pub type DescribeManagersErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DescribeManagers", "`.")]
+/// What the spec says about `DescribeManagers`.
 pub static DESCRIBE_MANAGERS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DescribeManagers",
     service: &super::SERVICE,
@@ -79,7 +79,7 @@ impl crate::runtime::Action for DescribeManagersRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_MANAGERS_INFO;
 }
 
-///Builds a [`DescribeManagersRequest`]; from [`Client::describe_managers`](super::Client::describe_managers) it also sends it.
+/// Builds a [`DescribeManagersRequest`]; from [`Client::describe_managers`](super::Client::describe_managers) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DescribeManagersBuilder<C = ()> {

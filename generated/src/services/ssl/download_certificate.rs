@@ -34,7 +34,7 @@ pub struct DownloadCertificateResponse {
 ///Error codes of `DownloadCertificate`: it documents no list of its own, so any code of the service.
 pub type DownloadCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "DownloadCertificate", "`.")]
+/// What the spec says about `DownloadCertificate`.
 pub static DOWNLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "DownloadCertificate",
     service: &super::SERVICE,
@@ -56,7 +56,7 @@ impl crate::runtime::Action for DownloadCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &DOWNLOAD_CERTIFICATE_INFO;
 }
 
-///Builds a [`DownloadCertificateRequest`]; from [`Client::download_certificate`](super::Client::download_certificate) it also sends it.
+/// Builds a [`DownloadCertificateRequest`]; from [`Client::download_certificate`](super::Client::download_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DownloadCertificateBuilder<C = ()> {

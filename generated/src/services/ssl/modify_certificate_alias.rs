@@ -32,7 +32,7 @@ pub struct ModifyCertificateAliasResponse {
 ///Error codes of `ModifyCertificateAlias`: it documents no list of its own, so any code of the service.
 pub type ModifyCertificateAliasErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "ModifyCertificateAlias", "`.")]
+/// What the spec says about `ModifyCertificateAlias`.
 pub static MODIFY_CERTIFICATE_ALIAS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ModifyCertificateAlias",
     service: &super::SERVICE,
@@ -54,7 +54,7 @@ impl crate::runtime::Action for ModifyCertificateAliasRequest {
     const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATE_ALIAS_INFO;
 }
 
-///Builds a [`ModifyCertificateAliasRequest`]; from [`Client::modify_certificate_alias`](super::Client::modify_certificate_alias) it also sends it.
+/// Builds a [`ModifyCertificateAliasRequest`]; from [`Client::modify_certificate_alias`](super::Client::modify_certificate_alias) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ModifyCertificateAliasBuilder<C = ()> {

@@ -37,7 +37,7 @@ pub struct ModifyCertificateProjectResponse {
 ///Error codes of `ModifyCertificateProject`: it documents no list of its own, so any code of the service.
 pub type ModifyCertificateProjectErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "ModifyCertificateProject", "`.")]
+/// What the spec says about `ModifyCertificateProject`.
 pub static MODIFY_CERTIFICATE_PROJECT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ModifyCertificateProject",
     service: &super::SERVICE,
@@ -59,7 +59,7 @@ impl crate::runtime::Action for ModifyCertificateProjectRequest {
     const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATE_PROJECT_INFO;
 }
 
-///Builds a [`ModifyCertificateProjectRequest`]; from [`Client::modify_certificate_project`](super::Client::modify_certificate_project) it also sends it.
+/// Builds a [`ModifyCertificateProjectRequest`]; from [`Client::modify_certificate_project`](super::Client::modify_certificate_project) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ModifyCertificateProjectBuilder<C = ()> {

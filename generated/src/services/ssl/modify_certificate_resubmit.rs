@@ -29,7 +29,7 @@ pub struct ModifyCertificateResubmitResponse {
 ///Error codes of `ModifyCertificateResubmit`: it documents no list of its own, so any code of the service.
 pub type ModifyCertificateResubmitErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "ModifyCertificateResubmit", "`.")]
+/// What the spec says about `ModifyCertificateResubmit`.
 pub static MODIFY_CERTIFICATE_RESUBMIT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ModifyCertificateResubmit",
     service: &super::SERVICE,
@@ -51,7 +51,7 @@ impl crate::runtime::Action for ModifyCertificateResubmitRequest {
     const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATE_RESUBMIT_INFO;
 }
 
-///Builds a [`ModifyCertificateResubmitRequest`]; from [`Client::modify_certificate_resubmit`](super::Client::modify_certificate_resubmit) it also sends it.
+/// Builds a [`ModifyCertificateResubmitRequest`]; from [`Client::modify_certificate_resubmit`](super::Client::modify_certificate_resubmit) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ModifyCertificateResubmitBuilder<C = ()> {

@@ -32,9 +32,7 @@ pub struct ModifyCertificatesExpiringNotificationSwitchResponse {
 ///Error codes of `ModifyCertificatesExpiringNotificationSwitch`: it documents no list of its own, so any code of the service.
 pub type ModifyCertificatesExpiringNotificationSwitchErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "ModifyCertificatesExpiringNotificationSwitch", "`."
-)]
+/// What the spec says about `ModifyCertificatesExpiringNotificationSwitch`.
 pub static MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ModifyCertificatesExpiringNotificationSwitch",
     service: &super::SERVICE,
@@ -56,7 +54,7 @@ impl crate::runtime::Action for ModifyCertificatesExpiringNotificationSwitchRequ
     const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO;
 }
 
-///Builds a [`ModifyCertificatesExpiringNotificationSwitchRequest`]; from [`Client::modify_certificates_expiring_notification_switch`](super::Client::modify_certificates_expiring_notification_switch) it also sends it.
+/// Builds a [`ModifyCertificatesExpiringNotificationSwitchRequest`]; from [`Client::modify_certificates_expiring_notification_switch`](super::Client::modify_certificates_expiring_notification_switch) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ModifyCertificatesExpiringNotificationSwitchBuilder<C = ()> {

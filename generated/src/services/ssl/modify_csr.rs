@@ -65,7 +65,7 @@ pub struct ModifyCSRResponse {
 ///Error codes of `ModifyCSR`: it documents no list of its own, so any code of the service.
 pub type ModifyCSRErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "ModifyCSR", "`.")]
+/// What the spec says about `ModifyCSR`.
 pub static MODIFY_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ModifyCSR",
     service: &super::SERVICE,
@@ -87,7 +87,7 @@ impl crate::runtime::Action for ModifyCSRRequest {
     const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CSR_INFO;
 }
 
-///Builds a [`ModifyCSRRequest`]; from [`Client::modify_csr`](super::Client::modify_csr) it also sends it.
+/// Builds a [`ModifyCSRRequest`]; from [`Client::modify_csr`](super::Client::modify_csr) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ModifyCSRBuilder<C = ()> {

@@ -59,7 +59,7 @@ pub struct ReplaceCertificateResponse {
 ///Error codes of `ReplaceCertificate`: it documents no list of its own, so any code of the service.
 pub type ReplaceCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "ReplaceCertificate", "`.")]
+/// What the spec says about `ReplaceCertificate`.
 pub static REPLACE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ReplaceCertificate",
     service: &super::SERVICE,
@@ -91,7 +91,7 @@ impl crate::runtime::Action for ReplaceCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &REPLACE_CERTIFICATE_INFO;
 }
 
-///Builds a [`ReplaceCertificateRequest`]; from [`Client::replace_certificate`](super::Client::replace_certificate) it also sends it.
+/// Builds a [`ReplaceCertificateRequest`]; from [`Client::replace_certificate`](super::Client::replace_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ReplaceCertificateBuilder<C = ()> {

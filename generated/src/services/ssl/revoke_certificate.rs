@@ -32,7 +32,7 @@ pub struct RevokeCertificateResponse {
 ///Error codes of `RevokeCertificate`: it documents no list of its own, so any code of the service.
 pub type RevokeCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "RevokeCertificate", "`.")]
+/// What the spec says about `RevokeCertificate`.
 pub static REVOKE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "RevokeCertificate",
     service: &super::SERVICE,
@@ -54,7 +54,7 @@ impl crate::runtime::Action for RevokeCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &REVOKE_CERTIFICATE_INFO;
 }
 
-///Builds a [`RevokeCertificateRequest`]; from [`Client::revoke_certificate`](super::Client::revoke_certificate) it also sends it.
+/// Builds a [`RevokeCertificateRequest`]; from [`Client::revoke_certificate`](super::Client::revoke_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct RevokeCertificateBuilder<C = ()> {

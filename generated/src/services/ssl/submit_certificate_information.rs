@@ -150,7 +150,7 @@ pub struct SubmitCertificateInformationResponse {
 ///Error codes of `SubmitCertificateInformation`: it documents no list of its own, so any code of the service.
 pub type SubmitCertificateInformationErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "SubmitCertificateInformation", "`.")]
+/// What the spec says about `SubmitCertificateInformation`.
 pub static SUBMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "SubmitCertificateInformation",
     service: &super::SERVICE,
@@ -166,7 +166,7 @@ impl crate::runtime::Action for SubmitCertificateInformationRequest {
     const INFO: &'static crate::runtime::ActionInfo = &SUBMIT_CERTIFICATE_INFORMATION_INFO;
 }
 
-///Builds a [`SubmitCertificateInformationRequest`]; from [`Client::submit_certificate_information`](super::Client::submit_certificate_information) it also sends it.
+/// Builds a [`SubmitCertificateInformationRequest`]; from [`Client::submit_certificate_information`](super::Client::submit_certificate_information) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct SubmitCertificateInformationBuilder<C = ()> {

@@ -92,7 +92,7 @@ pub struct UpdateCertificateInstanceResponse {
 ///Error codes of `UpdateCertificateInstance`: it documents no list of its own, so any code of the service.
 pub type UpdateCertificateInstanceErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "UpdateCertificateInstance", "`.")]
+/// What the spec says about `UpdateCertificateInstance`.
 pub static UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UpdateCertificateInstance",
     service: &super::SERVICE,
@@ -114,7 +114,7 @@ impl crate::runtime::Action for UpdateCertificateInstanceRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPDATE_CERTIFICATE_INSTANCE_INFO;
 }
 
-///Builds a [`UpdateCertificateInstanceRequest`]; from [`Client::update_certificate_instance`](super::Client::update_certificate_instance) it also sends it.
+/// Builds a [`UpdateCertificateInstanceRequest`]; from [`Client::update_certificate_instance`](super::Client::update_certificate_instance) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UpdateCertificateInstanceBuilder<C = ()> {

@@ -33,7 +33,7 @@ pub struct UpdateCertificateRecordRetryResponse {
 ///Error codes of `UpdateCertificateRecordRetry`: it documents no list of its own, so any code of the service.
 pub type UpdateCertificateRecordRetryErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "UpdateCertificateRecordRetry", "`.")]
+/// What the spec says about `UpdateCertificateRecordRetry`.
 pub static UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UpdateCertificateRecordRetry",
     service: &super::SERVICE,
@@ -55,7 +55,7 @@ impl crate::runtime::Action for UpdateCertificateRecordRetryRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPDATE_CERTIFICATE_RECORD_RETRY_INFO;
 }
 
-///Builds a [`UpdateCertificateRecordRetryRequest`]; from [`Client::update_certificate_record_retry`](super::Client::update_certificate_record_retry) it also sends it.
+/// Builds a [`UpdateCertificateRecordRetryRequest`]; from [`Client::update_certificate_record_retry`](super::Client::update_certificate_record_retry) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UpdateCertificateRecordRetryBuilder<C = ()> {

@@ -29,7 +29,7 @@ pub struct UpdateCertificateRecordRollbackResponse {
 ///Error codes of `UpdateCertificateRecordRollback`: it documents no list of its own, so any code of the service.
 pub type UpdateCertificateRecordRollbackErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "UpdateCertificateRecordRollback", "`.")]
+/// What the spec says about `UpdateCertificateRecordRollback`.
 pub static UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UpdateCertificateRecordRollback",
     service: &super::SERVICE,
@@ -51,7 +51,7 @@ impl crate::runtime::Action for UpdateCertificateRecordRollbackRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO;
 }
 
-///Builds a [`UpdateCertificateRecordRollbackRequest`]; from [`Client::update_certificate_record_rollback`](super::Client::update_certificate_record_rollback) it also sends it.
+/// Builds a [`UpdateCertificateRecordRollbackRequest`]; from [`Client::update_certificate_record_rollback`](super::Client::update_certificate_record_rollback) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UpdateCertificateRecordRollbackBuilder<C = ()> {

@@ -62,7 +62,7 @@ pub struct UploadCertificateResponse {
 ///Error codes of `UploadCertificate`: it documents no list of its own, so any code of the service.
 pub type UploadCertificateErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "UploadCertificate", "`.")]
+/// What the spec says about `UploadCertificate`.
 pub static UPLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UploadCertificate",
     service: &super::SERVICE,
@@ -78,7 +78,7 @@ impl crate::runtime::Action for UploadCertificateRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_CERTIFICATE_INFO;
 }
 
-///Builds a [`UploadCertificateRequest`]; from [`Client::upload_certificate`](super::Client::upload_certificate) it also sends it.
+/// Builds a [`UploadCertificateRequest`]; from [`Client::upload_certificate`](super::Client::upload_certificate) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UploadCertificateBuilder<C = ()> {

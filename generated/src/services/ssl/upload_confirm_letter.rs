@@ -35,7 +35,7 @@ pub struct UploadConfirmLetterResponse {
 ///Error codes of `UploadConfirmLetter`: it documents no list of its own, so any code of the service.
 pub type UploadConfirmLetterErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "UploadConfirmLetter", "`.")]
+/// What the spec says about `UploadConfirmLetter`.
 pub static UPLOAD_CONFIRM_LETTER_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UploadConfirmLetter",
     service: &super::SERVICE,
@@ -57,7 +57,7 @@ impl crate::runtime::Action for UploadConfirmLetterRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_CONFIRM_LETTER_INFO;
 }
 
-///Builds a [`UploadConfirmLetterRequest`]; from [`Client::upload_confirm_letter`](super::Client::upload_confirm_letter) it also sends it.
+/// Builds a [`UploadConfirmLetterRequest`]; from [`Client::upload_confirm_letter`](super::Client::upload_confirm_letter) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UploadConfirmLetterBuilder<C = ()> {

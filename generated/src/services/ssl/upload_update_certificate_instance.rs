@@ -56,7 +56,7 @@ pub struct UploadUpdateCertificateInstanceResponse {
 ///Error codes of `UploadUpdateCertificateInstance`: it documents no list of its own, so any code of the service.
 pub type UploadUpdateCertificateInstanceErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "UploadUpdateCertificateInstance", "`.")]
+/// What the spec says about `UploadUpdateCertificateInstance`.
 pub static UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UploadUpdateCertificateInstance",
     service: &super::SERVICE,
@@ -78,7 +78,7 @@ impl crate::runtime::Action for UploadUpdateCertificateInstanceRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO;
 }
 
-///Builds a [`UploadUpdateCertificateInstanceRequest`]; from [`Client::upload_update_certificate_instance`](super::Client::upload_update_certificate_instance) it also sends it.
+/// Builds a [`UploadUpdateCertificateInstanceRequest`]; from [`Client::upload_update_certificate_instance`](super::Client::upload_update_certificate_instance) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UploadUpdateCertificateInstanceBuilder<C = ()> {

@@ -33,9 +33,7 @@ pub struct UploadUpdateCertificateRecordRetryResponse {
 ///Error codes of `UploadUpdateCertificateRecordRetry`: it documents no list of its own, so any code of the service.
 pub type UploadUpdateCertificateRecordRetryErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "UploadUpdateCertificateRecordRetry", "`."
-)]
+/// What the spec says about `UploadUpdateCertificateRecordRetry`.
 pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UploadUpdateCertificateRecordRetry",
     service: &super::SERVICE,
@@ -62,7 +60,7 @@ impl crate::runtime::Action for UploadUpdateCertificateRecordRetryRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO;
 }
 
-///Builds a [`UploadUpdateCertificateRecordRetryRequest`]; from [`Client::upload_update_certificate_record_retry`](super::Client::upload_update_certificate_record_retry) it also sends it.
+/// Builds a [`UploadUpdateCertificateRecordRetryRequest`]; from [`Client::upload_update_certificate_record_retry`](super::Client::upload_update_certificate_record_retry) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UploadUpdateCertificateRecordRetryBuilder<C = ()> {

@@ -26,9 +26,7 @@ pub struct UploadUpdateCertificateRecordRollbackResponse {
 ///Error codes of `UploadUpdateCertificateRecordRollback`: it documents no list of its own, so any code of the service.
 pub type UploadUpdateCertificateRecordRollbackErrorCode = super::ErrorCode;
 
-#[doc = concat!(
-    "What the spec says about `", "UploadUpdateCertificateRecordRollback", "`."
-)]
+/// What the spec says about `UploadUpdateCertificateRecordRollback`.
 pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "UploadUpdateCertificateRecordRollback",
     service: &super::SERVICE,
@@ -50,7 +48,7 @@ impl crate::runtime::Action for UploadUpdateCertificateRecordRollbackRequest {
     const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO;
 }
 
-///Builds a [`UploadUpdateCertificateRecordRollbackRequest`]; from [`Client::upload_update_certificate_record_rollback`](super::Client::upload_update_certificate_record_rollback) it also sends it.
+/// Builds a [`UploadUpdateCertificateRecordRollbackRequest`]; from [`Client::upload_update_certificate_record_rollback`](super::Client::upload_update_certificate_record_rollback) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UploadUpdateCertificateRecordRollbackBuilder<C = ()> {

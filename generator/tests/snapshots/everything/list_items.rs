@@ -35,7 +35,7 @@ pub struct ListItemsResponse {
 ///Error codes of `ListItems`: it documents no list of its own, so any code of the service.
 pub type ListItemsErrorCode = super::ErrorCode;
 
-#[doc = concat!("What the spec says about `", "ListItems", "`.")]
+/// What the spec says about `ListItems`.
 pub static LIST_ITEMS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "ListItems",
     service: &super::SERVICE,
@@ -51,7 +51,7 @@ impl crate::runtime::Action for ListItemsRequest {
     const INFO: &'static crate::runtime::ActionInfo = &LIST_ITEMS_INFO;
 }
 
-///Builds a [`ListItemsRequest`]; from [`Client::list_items`](super::Client::list_items) it also sends it.
+/// Builds a [`ListItemsRequest`]; from [`Client::list_items`](super::Client::list_items) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ListItemsBuilder<C = ()> {

@@ -374,7 +374,7 @@ impl std::fmt::Display for PutItemErrorCode {
     }
 }
 
-#[doc = concat!("What the spec says about `", "PutItem", "`.")]
+/// What the spec says about `PutItem`.
 pub static PUT_ITEM_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
     name: "PutItem",
     service: &super::SERVICE,
@@ -401,7 +401,7 @@ impl crate::runtime::Action for PutItemRequest {
     const INFO: &'static crate::runtime::ActionInfo = &PUT_ITEM_INFO;
 }
 
-///Builds a [`PutItemRequest`]; from [`Client::put_item`](super::Client::put_item) it also sends it.
+/// Builds a [`PutItemRequest`]; from [`Client::put_item`](super::Client::put_item) it also sends it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct PutItemBuilder<C = ()> {
