@@ -66,7 +66,7 @@ fn every_broken_spec_gets_its_exact_located_messages() {
             "11:1: unknown key `colour` (one of `service`, `errors`, `enums`, `structures`, `actions`)",
         ]),
         ("unknown action key", base_with("    rate_limt: 10\n"), vec![
-            "11:5: unknown key `rate_limt` (expected one of `title`, `doc`, `rate_limit`, `region`, `deprecated`, `request`, `response`, `errors`, `retryable`, `paginate`, `examples`)",
+            "11:5: unknown key `rate_limt` (expected one of `title`, `doc`, `rate_limit`, `region`, `deprecated`, `unsigned`, `request`, `response`, `errors`, `retryable`, `paginate`, `examples`)",
         ]),
         ("unknown field key", base_with("    request:\n      Name: {type: string, doc: n, tpye: int64}\n"), vec![
             "12:36: unknown key `tpye` (expected one of `type`, `list`, `required`, `nullable`, `deprecated`, `rust_name`, `doc`)",
