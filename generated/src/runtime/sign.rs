@@ -118,18 +118,21 @@ fn hmac(key: &[u8]) -> HmacSha256 {
 /// SHA-256 of the body), streamed into the hasher rather than formatted first.
 fn canonical_request_hash(input: &SigningInput<'_>) -> [u8; 64] {
     let body_hash = hex32(&Sha256::digest(input.body));
-    hex32(
-        &Sha256::new()
-            .chain_update(b"POST\n/\n\ncontent-type:")
-            .chain_update(input.content_type)
-            .chain_update(b"\nhost:")
-            .chain_update(input.host)
-            .chain_update(b"\n\n")
-            .chain_update(SIGNED_HEADERS)
-            .chain_update(b"\n")
-            .chain_update(body_hash)
-            .finalize(),
-    )
+    // `update` through `&mut` rather than `chain_update`, which moves the hasher state each time.
+    let mut hasher = Sha256::new();
+    for part in [
+        b"POST\n/\n\ncontent-type:".as_slice(),
+        input.content_type.as_bytes(),
+        b"\nhost:",
+        input.host.as_bytes(),
+        b"\n\n",
+        SIGNED_HEADERS.as_bytes(),
+        b"\n",
+        &body_hash,
+    ] {
+        hasher.update(part);
+    }
+    hex32(&hasher.finalize())
 }
 
 /// The signing MAC, fed with the string to sign, ready to finalize or verify.
@@ -141,20 +144,30 @@ fn signing_mac(secret_key: &str, date: &[u8; 10], input: &SigningInput<'_>) -> H
     let mut key = Vec::with_capacity(3 + secret_key.len());
     key.extend_from_slice(b"TC3");
     key.extend_from_slice(secret_key.as_bytes());
-    let k_date = hmac(&key).chain_update(date).finalize().into_bytes();
-    let k_service = hmac(&k_date).chain_update(input.service).finalize().into_bytes();
-    let k_signing = hmac(&k_service).chain_update(b"tc3_request").finalize().into_bytes();
+    let derive = |key: &[u8], data: &[u8]| {
+        let mut mac = hmac(key);
+        mac.update(data);
+        mac.finalize().into_bytes()
+    };
+    let k_date = derive(&key, date);
+    let k_service = derive(&k_date, input.service.as_bytes());
+    let k_signing = derive(&k_service, b"tc3_request");
     let mut timestamp = itoa::Buffer::new();
-    hmac(&k_signing)
-        .chain_update(ALGORITHM)
-        .chain_update(b"\n")
-        .chain_update(timestamp.format(input.timestamp))
-        .chain_update(b"\n")
-        .chain_update(date)
-        .chain_update(b"/")
-        .chain_update(input.service)
-        .chain_update(b"/tc3_request\n")
-        .chain_update(canonical_request_hash)
+    let mut mac = hmac(&k_signing);
+    for part in [
+        ALGORITHM.as_bytes(),
+        b"\n",
+        timestamp.format(input.timestamp).as_bytes(),
+        b"\n",
+        date,
+        b"/",
+        input.service.as_bytes(),
+        b"/tc3_request\n",
+        &canonical_request_hash,
+    ] {
+        mac.update(part);
+    }
+    mac
 }
 
 /// A signature that cannot be computed: the timestamp is outside the calendar's range.
@@ -242,7 +255,8 @@ pub fn signed_request(
         origin: origin.into(),
         problem: InvalidValueProblem::NotHeaderSafe,
     };
-    let mut authorization = HeaderValue::from_str(&authorization).map_err(|_| header_safe("secret id"))?;
+    // From the `String` itself: no copy of the header value.
+    let mut authorization = HeaderValue::try_from(authorization).map_err(|_| header_safe("secret id"))?;
     authorization.set_sensitive(true);
     let token = match credentials.token() {
         Some(token) => {
@@ -284,11 +298,11 @@ fn request_with_headers(
     header_map.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
     header_map.insert(AUTHORIZATION, authorization);
 
-    let mut request = Request::builder()
-        .method(Method::POST)
-        .uri(parts.url)
-        .body(body)
-        .map_err(|_| SignError::InvalidPart("endpoint URL"))?;
+    let uri = http::Uri::try_from(parts.url).map_err(|_| SignError::InvalidPart("endpoint URL"))?;
+    // Filled in place rather than through `Request::builder()`, which moves its parts around.
+    let mut request = Request::new(body);
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri;
     *request.headers_mut() = header_map;
     Ok(request)
 }
