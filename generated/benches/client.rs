@@ -17,7 +17,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::StatusCode;
 use tcapi::runtime::decode_response;
-use tcapi::runtime::sign::{self, SigningInput};
+use tcapi::runtime::sign;
 use tcapi::ssl::CertificateOrderSubmitRequest;
 
 fn request_path(c: &mut Criterion) {
@@ -27,18 +27,7 @@ fn request_path(c: &mut Criterion) {
     let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
     let timestamp = common::now();
     c.bench_function("authorization", |b| {
-        b.iter(|| {
-            sign::authorization(
-                black_box(&credentials),
-                &SigningInput {
-                    service: "ssl",
-                    host: common::HOST,
-                    content_type: sign::CONTENT_TYPE_JSON,
-                    timestamp,
-                    body: black_box(&body),
-                },
-            )
-        })
+        b.iter(|| common::authorization(black_box(&credentials), black_box(&body), timestamp))
     });
 
     c.bench_function("authorization_proposed", |b| {

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use http::StatusCode;
 use tcapi::runtime::decode_response;
-use tcapi::runtime::sign::{self, SigningInput};
+use tcapi::runtime::sign;
 use tcapi::ssl::CertificateOrderSubmitRequest;
 
 struct Options {
@@ -88,18 +88,7 @@ fn main() {
         let credentials = common::credentials();
         let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
         let timestamp = common::now();
-        let samples = time(&options, || {
-            sign::authorization(
-                black_box(&credentials),
-                &SigningInput {
-                    service: "ssl",
-                    host: common::HOST,
-                    content_type: sign::CONTENT_TYPE_JSON,
-                    timestamp,
-                    body: black_box(&body),
-                },
-            )
-        });
+        let samples = time(&options, || common::authorization(black_box(&credentials), black_box(&body), timestamp));
         report(&options, "sign", "sign::authorization from the body bytes", samples);
     }
     if wanted("sign_proposed") {
@@ -116,16 +105,7 @@ fn main() {
                 body,
             )
         };
-        let current = sign::authorization(
-            &common::credentials(),
-            &SigningInput {
-                service: "ssl",
-                host: common::HOST,
-                content_type: sign::CONTENT_TYPE_JSON,
-                timestamp,
-                body: &body,
-            },
-        );
+        let current = common::authorization(&common::credentials(), &body, timestamp);
         assert_eq!(proposed(&body), current.ok(), "the proposal signs differently");
         let samples = time(&options, || proposed(black_box(&body)));
         report(&options, "sign_proposed", "benches/common/proposed_sign.rs, no intermediate strings", samples);

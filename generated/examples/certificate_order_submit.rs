@@ -18,9 +18,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tcapi::runtime::mock::{MockServer, example_credentials};
+use tcapi::ConfigBuilder;
+use tcapi::runtime::mock::MockServer;
 use tcapi::ssl::{self, VerifyType};
-use tcapi::{Config, ConfigBuilder};
 
 /// Submit a certificate order (ssl CertificateOrderSubmit) and print the response as JSON.
 #[derive(Debug, Parser)]
@@ -70,13 +70,13 @@ fn fail(message: String) -> ExitCode {
 async fn submit(args: Args) -> Result<String, String> {
     // The server stays up until the call is done: dropping it stops it.
     let (mut builder, _mock_server) = if args.mock {
+        // The builder's default credentials are the reference's example ones.
         let server = MockServer::builder()
-            .credentials(example_credentials())
             .actions(ssl::ACTIONS)
             .start()
             .await
             .map_err(|error| format!("cannot start the mock server: {error}"))?;
-        (Config::builder().credentials(example_credentials()).endpoint(server.endpoint()), Some(server))
+        (server.config_builder(), Some(server))
     } else {
         (ConfigBuilder::from_env(), None)
     };

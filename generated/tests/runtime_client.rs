@@ -43,15 +43,7 @@ async fn signed_request_is_accepted_and_decoded_from_the_example() {
 #[tokio::test]
 async fn region_token_and_language_are_sent_and_the_token_verified() {
     let credentials = example_credentials().with_token("temporary-token-value");
-    let server = match tcapi::runtime::mock::MockServer::builder()
-        .credentials(credentials.clone())
-        .actions(&[&runtime_common::CERTIFICATE_ORDER_SUBMIT])
-        .start()
-        .await
-    {
-        Ok(server) => server,
-        Err(error) => panic!("{error}"),
-    };
+    let server = runtime_common::mock_with_credentials(credentials.clone()).await;
     let client =
         client_for(&server, |builder| builder.credentials(credentials).region("ap-guangzhou").language(Language::ZhCn));
     assert!(client.send(&request()).await.is_ok());

@@ -40,15 +40,7 @@ async fn secrets_never_appear_in_debug_or_tracing_output() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let credentials = Credentials::new("AKIDvisibleid", KEY).with_token(TOKEN);
-    let server = match tcapi::runtime::mock::MockServer::builder()
-        .credentials(credentials.clone())
-        .actions(&[&runtime_common::CERTIFICATE_ORDER_SUBMIT])
-        .start()
-        .await
-    {
-        Ok(server) => server,
-        Err(error) => panic!("{error}"),
-    };
+    let server = runtime_common::mock_with_credentials(credentials.clone()).await;
     // Two rate-limit refusals then a non-retryable error: three attempts, a failed call.
     let client = client_for(&server, |builder| builder.credentials(credentials.clone()));
     server.enqueue(Reply::service_error("RequestLimitExceeded", "slow down"));

@@ -187,3 +187,15 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
+
+/// `sign::authorization` of `body` at `timestamp` for the benchmark's host: signing alone.
+pub fn authorization(
+    credentials: &Credentials,
+    body: &[u8],
+    timestamp: i64,
+) -> Result<String, sign::TimestampOutOfRange> {
+    sign::authorization(
+        credentials,
+        &sign::SigningInput { service: "ssl", host: HOST, content_type: sign::CONTENT_TYPE_JSON, timestamp, body },
+    )
+}

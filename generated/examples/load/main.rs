@@ -16,9 +16,9 @@ mod driver;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tcapi::runtime::mock::{MockServer, example_credentials};
+use tcapi::runtime::mock::MockServer;
 use tcapi::ssl::{self, CertificateOrderSubmitRequest, VerifyType};
-use tcapi::{Config, ConfigBuilder, RateLimit};
+use tcapi::{ConfigBuilder, RateLimit};
 
 /// Send N CertificateOrderSubmit calls through one client and report rate, latency and errors.
 #[derive(Debug, Parser)]
@@ -67,13 +67,13 @@ fn fail(message: &str) -> ExitCode {
 async fn load(args: Args) -> Result<driver::Report, String> {
     // The server stays up until the run is done: dropping it stops it.
     let (mut builder, _mock_server) = if args.mock {
+        // The builder's default credentials are the reference's example ones.
         let server = MockServer::builder()
-            .credentials(example_credentials())
             .actions(ssl::ACTIONS)
             .start()
             .await
             .map_err(|error| format!("cannot start the mock server: {error}"))?;
-        (Config::builder().credentials(example_credentials()).endpoint(server.endpoint()), Some(server))
+        (server.config_builder(), Some(server))
     } else {
         (ConfigBuilder::from_env(), None)
     };

@@ -68,6 +68,7 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::action::ActionInfo;
+use super::config::{Config, ConfigBuilder};
 use super::credentials::Credentials;
 use super::sign::{self, headers};
 
@@ -230,6 +231,12 @@ impl MockServer {
     /// The URL to configure as the client's endpoint (`http://127.0.0.1:PORT`).
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    /// A client configuration aimed at this server, with the credentials it verifies: what a test
+    /// of code that uses the client needs. Add settings before `build()`.
+    pub fn config_builder(&self) -> ConfigBuilder {
+        Config::builder().credentials(self.state.credentials.clone()).endpoint(self.endpoint())
     }
 
     /// The address the server listens on.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tcapi::runtime::action::fmt_error_code;
 use tcapi::runtime::mock::{MockServer, example_credentials};
-use tcapi::runtime::{Action, ActionInfo, Client, Config, ErrorCode, ExampleInfo, RetryPolicy, ServiceInfo};
+use tcapi::runtime::{Action, ActionInfo, Client, ErrorCode, ExampleInfo, RetryPolicy, ServiceInfo};
 
 pub static SSL: ServiceInfo = ServiceInfo {
     name: "ssl",
@@ -148,7 +148,12 @@ pub fn request() -> CertificateOrderSubmitRequest {
 }
 
 pub async fn mock() -> MockServer {
-    match MockServer::builder().actions(&[&CERTIFICATE_ORDER_SUBMIT]).start().await {
+    mock_with_credentials(example_credentials()).await
+}
+
+/// A mock of the test action that verifies signatures made with `credentials`.
+pub async fn mock_with_credentials(credentials: tcapi::runtime::Credentials) -> MockServer {
+    match MockServer::builder().credentials(credentials).actions(&[&CERTIFICATE_ORDER_SUBMIT]).start().await {
         Ok(server) => server,
         Err(error) => panic!("mock server failed to start: {error}"),
     }
@@ -160,13 +165,9 @@ pub fn client_for(
     server: &MockServer,
     configure: impl FnOnce(tcapi::runtime::ConfigBuilder) -> tcapi::runtime::ConfigBuilder,
 ) -> Client {
-    let builder = Config::builder()
-        .credentials(example_credentials())
-        .endpoint(server.endpoint())
-        .rate_limit(tcapi::runtime::RateLimit::Disabled)
-        .retry_policy(
-            RetryPolicy::default().with_base_delay(Duration::from_millis(5)).with_max_delay(Duration::from_millis(20)),
-        );
+    let builder = server.config_builder().rate_limit(tcapi::runtime::RateLimit::Disabled).retry_policy(
+        RetryPolicy::default().with_base_delay(Duration::from_millis(5)).with_max_delay(Duration::from_millis(20)),
+    );
     match configure(builder).build() {
         Ok(config) => Client::new(config),
         Err(error) => panic!("config rejected: {error}"),
