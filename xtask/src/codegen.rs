@@ -145,6 +145,7 @@ fn is_generated(path: &Path) -> bool {
 
 /// Compares the files with the tree under `root`.
 pub fn compare(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, CodegenError> {
+    let produced: std::collections::HashSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let mut comparison = Comparison::default();
     for file in files {
         let path = root.join(&file.path);
@@ -162,8 +163,7 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, Codeg
             Err(error) => return Err(CodegenError::Io { path, error }),
         }
     }
-    comparison.extra =
-        existing_generated(root)?.into_iter().filter(|path| !files.iter().any(|file| &file.path == path)).collect();
+    comparison.extra = existing_generated(root)?.into_iter().filter(|path| !produced.contains(path.as_str())).collect();
     Ok(comparison)
 }
 
@@ -173,12 +173,14 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, Codeg
 /// old or new, and the next run completes it. Returns the comparison it acted on.
 pub fn apply(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, CodegenError> {
     let comparison = compare(root, files)?;
+    let by_path: std::collections::HashMap<&str, &GeneratedFile> =
+        files.iter().map(|file| (file.path.as_str(), file)).collect();
     let to_write: Vec<&GeneratedFile> = comparison
         .stale
         .iter()
         .map(|(path, _)| path)
         .chain(&comparison.missing)
-        .filter_map(|relative| files.iter().find(|file| &file.path == relative))
+        .filter_map(|relative| by_path.get(relative.as_str()).copied())
         .collect();
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(to_write.len());
     for file in to_write {

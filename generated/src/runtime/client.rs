@@ -193,6 +193,7 @@ impl Inner {
         let status = response.status();
         span.record("status", status.as_u16());
         let body = response.into_body();
+        // The built-in transport stops reading at the cap; a user's transport may not.
         if body.len() > config.max_response_size {
             return Err(Failure::last(Error::BodyTooLarge { limit: config.max_response_size }));
         }
