@@ -2,9 +2,12 @@
 //!
 //! - `build_sign_serialize`: builder → `serde_json::to_vec` → TC3 signature of those exact bytes →
 //!   `http::Request` with every header (`tcapi::runtime::sign::signed_request`);
-//! - `authorization`: the `Authorization` value alone from the body bytes;
-//! - `authorization_proposed`: the same with `common/proposed_sign.rs` (a proposal for the runtime);
+//! - `authorization`: the `Authorization` value alone from the body bytes (the day's signing key
+//!   derived on the first iteration and kept by the credentials);
+//! - `authorization_key_derived`: the same with fresh credentials, so the key is derived each time;
 //! - `crypto_floor`: only the 2 SHA-256 and 4 HMAC-SHA256 the signature needs (sha2/hmac directly);
+//! - `crypto_floor_cached_key`: 2 SHA-256 and the last HMAC from a MAC already keyed with the
+//!   day's signing key: what a request must compute when the key is kept;
 //! - `decode_success` / `decode_error`: `decode_response` of a 200 body;
 //! - `whole_call`: one call through `tcapi::ssl::Client` with a canned transport, rate limit off.
 //!
@@ -17,7 +20,6 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::StatusCode;
 use tcapi::runtime::decode_response;
-use tcapi::runtime::sign;
 use tcapi::ssl::CertificateOrderSubmitRequest;
 
 fn request_path(c: &mut Criterion) {
@@ -30,22 +32,14 @@ fn request_path(c: &mut Criterion) {
         b.iter(|| common::authorization(black_box(&credentials), black_box(&body), timestamp))
     });
 
-    c.bench_function("authorization_proposed", |b| {
-        b.iter(|| {
-            common::proposed_sign::authorization(
-                common::SECRET_ID,
-                common::SECRET_KEY,
-                "ssl",
-                common::HOST,
-                sign::CONTENT_TYPE_JSON,
-                timestamp,
-                black_box(&body),
-            )
-        })
+    c.bench_function("authorization_key_derived", |b| {
+        b.iter(|| common::authorization(&common::credentials(), black_box(&body), timestamp))
     });
 
     let floor = common::FloorInput::new(1_700_000_000);
     c.bench_function("crypto_floor", |b| b.iter(|| black_box(&floor).compute()));
+    let keyed = floor.keyed_signing_mac();
+    c.bench_function("crypto_floor_cached_key", |b| b.iter(|| black_box(&floor).compute_with(black_box(&keyed))));
 
     c.bench_function("serialize_only", |b| b.iter(|| serde_json::to_vec(&common::build_request())));
 }

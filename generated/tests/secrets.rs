@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::StatusCode;
+use tcapi::runtime::Endpoint;
 use tcapi::runtime::mock::{MockServer, Reply};
 use tcapi::runtime::sign::{self, RequestParts};
 use tcapi::runtime::{
@@ -232,12 +233,10 @@ async fn no_secret_in_trace_output_errors_or_debug_across_succeeding_and_failing
 async fn signature_expire_tells_the_user_to_check_the_system_clock() {
     let captured = capture();
     let server = mock().await;
-    let endpoint = server.endpoint();
-    let host = endpoint.trim_start_matches("http://").to_owned();
+    let endpoint = Endpoint::parse(&server.endpoint()).unwrap();
     let an_hour_ago = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64 - 3600;
     let parts = RequestParts {
-        url: &format!("{endpoint}/"),
-        host: &host,
+        endpoint: &endpoint,
         service: "ssl",
         action: "CertificateOrderSubmit",
         version: ssl::SERVICE.version,

@@ -16,10 +16,11 @@ WORKS = [
     ("whole_call_adapter", "  same, Python stubbed at the transport adapter"),
     ("build_sign_serialize", "build + serialize + sign a request"),
     ("sign", "signing alone (body bytes -> Authorization)"),
-    ("sign_proposed", "  signing, proposed streaming signer (benches/common/proposed_sign.rs)"),
+    ("sign_key_derived", "  same, first call of the day: signing key derived"),
     ("decode_success", "decode a success response"),
     ("decode_error", "decode an error response"),
     ("crypto_floor", "crypto floor: 2 SHA-256 + 4 HMAC-SHA256"),
+    ("crypto_floor_cached_key", "  per request with the key kept: 2 SHA-256 + 1 HMAC-SHA256"),
 ]
 
 
@@ -103,6 +104,12 @@ def main():
         print(
             "- build + sign + serialize within 2x of the crypto floor: %.2fx -> %s"
             % (ratio, "met" if ratio <= 2 else "NOT met")
+        )
+    cached = by.get(("rust", "crypto_floor_cached_key"))
+    if build and cached:
+        print(
+            "  (against what a request computes once the day's key is kept, 2 SHA-256 + 1 HMAC: %.2fx)"
+            % (build["median_ns"] / cached["median_ns"])
         )
     if load:
         sides = {row["side"]: row for row in load}

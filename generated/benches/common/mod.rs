@@ -3,8 +3,6 @@
 
 #![allow(dead_code)]
 
-pub mod proposed_sign;
-
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -13,7 +11,7 @@ use hmac::{Hmac, Mac};
 use http::{Request, Response, StatusCode};
 use sha2::{Digest, Sha256};
 use tcapi::runtime::sign::{self, RequestParts, SignError};
-use tcapi::runtime::{Credentials, HttpTransport, RateLimit, TransportError, TransportFuture};
+use tcapi::runtime::{Credentials, Endpoint, HttpTransport, RateLimit, Site, TransportError, TransportFuture};
 use tcapi::ssl::{CertificateOrderSubmitRequest, VerifyType};
 
 /// The body of a successful `CertificateOrderSubmit` (the spec's example).
@@ -38,11 +36,18 @@ pub fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(0))
 }
 
-/// Everything the request carries besides the signed parts, as the client fills it in.
-pub fn parts(timestamp: i64) -> RequestParts<'static> {
+/// The endpoint the requests go to, parsed once as the client's configuration does.
+pub fn endpoint() -> Endpoint {
+    match Endpoint::for_service(&tcapi::ssl::SERVICE, Site::International) {
+        Ok(endpoint) => endpoint,
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// Everything the request carries besides the body and the credentials, as the client fills it in.
+pub fn parts(endpoint: &Endpoint, timestamp: i64) -> RequestParts<'_> {
     RequestParts {
-        url: "https://ssl.intl.tencentcloudapi.com/",
-        host: HOST,
+        endpoint,
         service: "ssl",
         action: "CertificateOrderSubmit",
         version: "2019-12-05",
@@ -70,7 +75,10 @@ pub fn build_request() -> CertificateOrderSubmitRequest {
 pub fn build_sign_serialize(credentials: &Credentials) -> Result<Request<Bytes>, SignError> {
     let request = build_request();
     let body = serde_json::to_vec(&request).unwrap_or_default();
-    sign::signed_request(credentials, &parts(now()), Bytes::from(body))
+    // As the client does for each call of a service on its default endpoint.
+    let endpoint = Endpoint::for_service(&tcapi::ssl::SERVICE, Site::International)
+        .map_err(|_| SignError::InvalidPart("endpoint"))?;
+    sign::signed_request(credentials, &parts(&endpoint, now()), Bytes::from(body))
 }
 
 /// A transport that never touches the network: every request gets the same canned response.
@@ -179,11 +187,36 @@ impl FloorInput {
     }
 }
 
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
+impl FloorInput {
+    /// The MAC keyed with the day's signing key, as the credentials keep it.
+    pub fn keyed_signing_mac(&self) -> Hmac<Sha256> {
+        let k_date = hmac(&self.key, &self.date);
+        let k_service = hmac(&k_date, b"ssl");
+        keyed(&hmac(&k_service, b"tc3_request"))
+    }
+
+    /// What a request computes when the signing key is kept: SHA-256 of the body and of the
+    /// canonical request, and the last HMAC from the keyed MAC (a copy of its state).
+    pub fn compute_with(&self, keyed: &Hmac<Sha256>) -> [u8; 32] {
+        let body_hash = Sha256::digest(&self.body);
+        let canonical_hash = Sha256::digest(&self.canonical_request);
+        let mut mac = keyed.clone();
+        mac.update(&self.string_to_sign);
+        let mut signature: [u8; 32] = mac.finalize().into_bytes().into();
+        signature[0] ^= body_hash[0] ^ canonical_hash[0];
+        signature
+    }
+}
+
+fn keyed(key: &[u8]) -> Hmac<Sha256> {
+    match Hmac::<Sha256>::new_from_slice(key) {
         Ok(mac) => mac,
         Err(error) => panic!("{error}"),
-    };
+    }
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = keyed(key);
     mac.update(data);
     mac.finalize().into_bytes().into()
 }

@@ -89,7 +89,7 @@ async fn load(args: Args) -> Result<driver::Report, String> {
         .verify_type(VerifyType::Dns)
         .build()
         .map_err(|error| error.to_string())?;
-    let endpoint = client.runtime().config().endpoint_for(&ssl::SERVICE);
+    let endpoint = client.runtime().config().endpoint_for(&ssl::SERVICE).map_err(|error| error.to_string())?;
     let limit = match ssl::CERTIFICATE_ORDER_SUBMIT_INFO.rate_limit {
         Some(per_second) if !args.no_rate_limit => format!("{per_second}/s (the spec's)"),
         _ => "off".to_owned(),

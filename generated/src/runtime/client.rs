@@ -1,7 +1,7 @@
 //! The client and its send path: pace, resolve credentials, sign, send, classify, retry.
 //!
-//! Only [`Client::send`] is generic, and it stays tiny (serialize, call the shared loop, decode):
-//! everything else is compiled once, not once per action.
+//! Only [`Client::send`] is generic, and it stays tiny (serialize, hand the shared loop a decoder
+//! of its output): everything else is compiled once, not once per action.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use tracing::{Instrument, Span};
 
 use super::action::{Action, ActionInfo, ErrorCode};
 use super::config::{Config, Endpoint};
-use super::decode::{self, Probe};
+use super::decode::{self, NotOutput, Probe};
 use super::error::{BuildError, ConfigError, Error, UntypedCode};
 use super::rate_limit::{Pacer, Pacers};
 use super::retry::is_rate_limit_code;
@@ -39,12 +39,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// A 200 response without `Error`, still to be decoded into the action's output.
-struct Success {
-    body: Bytes,
-    request_id: Option<String>,
-}
-
 /// A failed attempt, and whether another attempt may follow.
 struct Failure {
     error: Error<UntypedCode>,
@@ -59,6 +53,9 @@ impl Failure {
 
 /// Whether the action's spec marks an error code retryable; one small function per action.
 type RetryableCode = fn(&str) -> bool;
+
+/// Decodes a 200 body into the action's output, which it keeps; the one generic step of a call.
+type DecodeOutput<'a> = dyn FnMut(&[u8]) -> Result<(), NotOutput> + Send + 'a;
 
 impl Client {
     /// A client with this configuration.
@@ -76,9 +73,19 @@ impl Client {
         let body = serde_json::to_vec(request)
             .map_err(|error| Error::Build(BuildError::Serialize { message: error.to_string() }))?;
         let retryable: RetryableCode = |code| A::ErrorCode::from_code(code).is_retryable();
-        match self.inner.call(A::INFO, Bytes::from(body), retryable).await {
-            Ok(success) => decode::output(&success.body, success.request_id),
-            Err(error) => Err(error.retype()),
+        let mut output = None;
+        let mut decode_output = |body: &[u8]| {
+            output = Some(decode::success_output::<A::Output>(body)?);
+            Ok(())
+        };
+        let result = self.inner.call(A::INFO, Bytes::from(body), retryable, &mut decode_output).await;
+        match (result, output) {
+            (Ok(()), Some(output)) => Ok(output),
+            (Err(error), _) => Err(error.retype()),
+            // `call` succeeds only after the decoder kept an output.
+            (Ok(()), None) => {
+                Err(Error::Decode { message: "no output was decoded".into(), excerpt: String::new(), request_id: None })
+            }
         }
     }
 }
@@ -89,7 +96,8 @@ impl Inner {
         info: &'static ActionInfo,
         body: Bytes,
         retryable: RetryableCode,
-    ) -> Result<Success, Error<UntypedCode>> {
+        decode_output: &mut DecodeOutput<'_>,
+    ) -> Result<(), Error<UntypedCode>> {
         let span = tracing::info_span!(
             "tcapi.call",
             action = info.name,
@@ -97,7 +105,7 @@ impl Inner {
             attempts = Empty,
             error = Empty,
         );
-        let result = self.attempts(info, body, retryable).instrument(span.clone()).await;
+        let result = self.attempts(info, body, retryable, decode_output).instrument(span.clone()).await;
         if let Err(error) = &result {
             span.record("error", tracing::field::display(error));
         }
@@ -109,12 +117,13 @@ impl Inner {
         info: &'static ActionInfo,
         body: Bytes,
         retryable: RetryableCode,
-    ) -> Result<Success, Error<UntypedCode>> {
+        decode_output: &mut DecodeOutput<'_>,
+    ) -> Result<(), Error<UntypedCode>> {
         let config = &self.config;
         if info.region_required && config.region.is_none() {
             return Err(ConfigError::RegionRequired { action: info.name }.into());
         }
-        let endpoint = config.endpoint_for(info.service);
+        let endpoint = config.endpoint_for(info.service)?;
         let pacer = config
             .rate_limit_for(info.name, info.rate_limit)
             .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
@@ -123,10 +132,12 @@ impl Inner {
         loop {
             let span =
                 tracing::debug_span!("tcapi.attempt", attempt, request_id = Empty, status = Empty, latency_ms = Empty,);
-            let outcome =
-                self.attempt(info, &endpoint, body.clone(), pacer.as_deref(), retryable).instrument(span).await;
+            let outcome = self
+                .attempt(info, &endpoint, body.clone(), pacer.as_deref(), retryable, &mut *decode_output)
+                .instrument(span)
+                .await;
             let result = match outcome {
-                Ok(success) => Ok(success),
+                Ok(()) => Ok(()),
                 Err(failure) if failure.retryable && attempt < policy.max_attempts() => {
                     let delay = policy.backoff(attempt);
                     tracing::debug!(attempt, delay_ms = millis(delay), error = %failure.error, "retrying");
@@ -150,7 +161,8 @@ impl Inner {
         body: Bytes,
         pacer: Option<&Pacer>,
         retryable: RetryableCode,
-    ) -> Result<Success, Failure> {
+        decode_output: &mut DecodeOutput<'_>,
+    ) -> Result<(), Failure> {
         let config = &self.config;
         if let Some(pacer) = pacer {
             pacer.wait_turn().await;
@@ -160,8 +172,7 @@ impl Inner {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
         let parts = RequestParts {
-            url: endpoint.url(),
-            host: endpoint.host(),
+            endpoint,
             service: info.service.name,
             action: info.name,
             version: info.service.version,
@@ -181,10 +192,13 @@ impl Inner {
         })?;
 
         let span = Span::current();
-        let started = tokio::time::Instant::now();
+        // The clock is read only when the span records the latency.
+        let started = (!span.is_disabled()).then(tokio::time::Instant::now);
         let exchange = config.transport.send(request, config.max_response_size);
         let result = tokio::time::timeout(config.request_timeout, exchange).await;
-        span.record("latency_ms", millis(started.elapsed()));
+        if let Some(started) = started {
+            span.record("latency_ms", millis(started.elapsed()));
+        }
         let response = match result {
             Err(_elapsed) => return Err(Failure::last(Error::Timeout { timeout: config.request_timeout })),
             Ok(Err(error)) => return Err(self.transport_failure(error, endpoint)),
@@ -204,6 +218,18 @@ impl Inner {
             }
             return Err(Failure::last(error));
         }
+        let not_output = match decode_output(&body) {
+            Ok(()) => {
+                // Reading the RequestId takes a second pass: only done when the span records it.
+                if !span.is_disabled()
+                    && let Ok(Probe::Success { request_id: Some(request_id) }) = decode::probe::<UntypedCode>(&body)
+                {
+                    span.record("request_id", request_id.as_str());
+                }
+                return Ok(());
+            }
+            Err(not_output) => not_output,
+        };
         match decode::probe(&body).map_err(Failure::last)? {
             Probe::ServiceError { code, message, request_id } => {
                 span.record("request_id", request_id.as_str());
@@ -211,17 +237,12 @@ impl Inner {
                 tracing::debug!(code = code.as_str(), retryable = retry, "service error");
                 Err(Failure { error: decode::service_error(&code, message, request_id), retryable: retry })
             }
-            Probe::Success { request_id } => {
-                if let Some(request_id) = &request_id {
-                    span.record("request_id", request_id.as_str());
-                }
-                Ok(Success { body, request_id })
-            }
+            Probe::Success { request_id } => Err(Failure::last(decode::undecodable(&not_output, &body, request_id))),
         }
     }
 
     fn transport_failure(&self, error: TransportError, endpoint: &Endpoint) -> Failure {
-        let endpoint = endpoint.url().to_owned();
+        let endpoint = endpoint.to_string();
         let retryable = error.never_reached_server();
         let error = match error {
             TransportError::Connect(message) => Error::Connect { endpoint, message },

@@ -6,7 +6,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::Uri;
+use bytes::Bytes;
+use http::HeaderValue;
+use http::uri::{self, Authority, PathAndQuery, Scheme, Uri};
 
 use super::action::ServiceInfo;
 use super::credentials::{CredentialsChain, ENV_REGION, Environment, ProvideCredentials};
@@ -54,11 +56,12 @@ impl Language {
     }
 }
 
-/// An endpoint URL, checked: `https://host[:port]` or `http://host[:port]`, no path or query.
+/// An endpoint, checked and parsed once: `https://host[:port]` or `http://host[:port]`, no path or
+/// query. Every request clones its parsed URI and `Host` header instead of parsing text again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
-    url: String,
-    host: String,
+    uri: Uri,
+    host: HeaderValue,
 }
 
 impl Endpoint {
@@ -67,8 +70,8 @@ impl Endpoint {
         let invalid = |reason| ConfigError::InvalidEndpoint { endpoint: text.to_owned(), reason };
         let uri: Uri = text.parse().map_err(|_| invalid("not a URL"))?;
         let scheme = match uri.scheme_str() {
-            Some("https") => "https",
-            Some("http") => "http",
+            Some("https") => Scheme::HTTPS,
+            Some("http") => Scheme::HTTP,
             _ => return Err(invalid("the scheme must be https:// (or http:// for tests and proxies)")),
         };
         let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
@@ -81,32 +84,55 @@ impl Endpoint {
         if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
             return Err(invalid("a path or query is not allowed: the API is served at `/`"));
         }
-        Ok(Endpoint { url: format!("{scheme}://{authority}/"), host: authority.as_str().to_owned() })
+        let host =
+            HeaderValue::from_str(authority.as_str()).map_err(|_| invalid("the host cannot go into a header"))?;
+        Endpoint::from_parts(scheme, authority.clone(), host).ok_or_else(|| invalid("not a URL"))
     }
 
-    /// The default endpoint of a service on a site.
-    pub fn for_service(service: &ServiceInfo, site: Site) -> Self {
+    /// The default endpoint of a service on a site. Made from the service's static host name
+    /// without copying it, so computing it for every call costs only the check of the name.
+    pub fn for_service(service: &ServiceInfo, site: Site) -> Result<Self, ConfigError> {
         let host = match site {
             Site::International => service.endpoint,
             Site::Mainland => service.mainland_endpoint,
         };
-        Endpoint { url: format!("https://{host}/"), host: host.to_owned() }
+        let invalid = || ConfigError::InvalidEndpoint { endpoint: host.to_owned(), reason: "not a host name" };
+        let static_host = || Bytes::from_static(host.as_bytes());
+        let authority = Authority::from_maybe_shared(static_host()).map_err(|_| invalid())?;
+        let header = HeaderValue::from_maybe_shared(static_host()).map_err(|_| invalid())?;
+        if authority.host().is_empty() || host.contains('@') {
+            return Err(invalid());
+        }
+        Endpoint::from_parts(Scheme::HTTPS, authority, header).ok_or_else(invalid)
     }
 
-    /// The URL requests are posted to, ending in `/`.
-    pub fn url(&self) -> &str {
-        &self.url
+    fn from_parts(scheme: Scheme, authority: Authority, host: HeaderValue) -> Option<Self> {
+        let mut parts = uri::Parts::default();
+        parts.scheme = Some(scheme);
+        parts.authority = Some(authority);
+        parts.path_and_query = Some(PathAndQuery::from_static("/"));
+        Some(Endpoint { uri: Uri::from_parts(parts).ok()?, host })
+    }
+
+    /// The URI requests are posted to (`https://ssl.intl.tencentcloudapi.com/`).
+    pub fn uri(&self) -> &Uri {
+        &self.uri
     }
 
     /// The `Host` header value (host, and port when given).
     pub fn host(&self) -> &str {
+        self.uri.authority().map_or("", Authority::as_str)
+    }
+
+    /// The `Host` header, ready to send.
+    pub fn host_header(&self) -> &HeaderValue {
         &self.host
     }
 }
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.url)
+        fmt::Display::fmt(&self.uri, f)
     }
 }
 
@@ -142,8 +168,11 @@ impl Config {
     }
 
     /// The endpoint a service's calls go to: the override, or the service's default on the site.
-    pub fn endpoint_for(&self, service: &ServiceInfo) -> Endpoint {
-        self.endpoint.clone().unwrap_or_else(|| Endpoint::for_service(service, self.site))
+    pub fn endpoint_for(&self, service: &ServiceInfo) -> Result<Endpoint, ConfigError> {
+        match &self.endpoint {
+            Some(endpoint) => Ok(endpoint.clone()),
+            None => Endpoint::for_service(service, self.site),
+        }
     }
 
     /// The configured region.
@@ -376,8 +405,7 @@ mod tests {
 
     #[test]
     fn endpoints_accept_https_hosts_and_http_test_servers() {
-        let parse =
-            |text| Endpoint::parse(text).map(|endpoint| (endpoint.url().to_owned(), endpoint.host().to_owned()));
+        let parse = |text| Endpoint::parse(text).map(|endpoint| (endpoint.to_string(), endpoint.host().to_owned()));
         assert_eq!(
             parse("https://ssl.tencentcloudapi.com"),
             Ok(("https://ssl.tencentcloudapi.com/".into(), "ssl.tencentcloudapi.com".into()))
@@ -398,13 +426,42 @@ mod tests {
             endpoint: "ssl.intl.tencentcloudapi.com",
             mainland_endpoint: "ssl.tencentcloudapi.com",
         };
-        let url = |builder: ConfigBuilder| builder.build().map(|config| config.endpoint_for(&SERVICE).url().to_owned());
+        let url = |builder: ConfigBuilder| {
+            builder.build().and_then(|config| config.endpoint_for(&SERVICE)).map(|e| e.to_string())
+        };
         assert_eq!(url(Config::builder()), Ok("https://ssl.intl.tencentcloudapi.com/".into()));
         assert_eq!(url(Config::builder().site(Site::Mainland)), Ok("https://ssl.tencentcloudapi.com/".into()));
         assert_eq!(
             url(Config::builder().site(Site::Mainland).endpoint("https://proxy.example:8443")),
             Ok("https://proxy.example:8443/".into())
         );
+    }
+
+    #[test]
+    fn a_default_endpoint_is_the_static_host_with_its_host_header() {
+        let endpoint = Endpoint::for_service(&crate::ssl::SERVICE, Site::International);
+        let endpoint = endpoint.as_ref().map(|e| (e.to_string(), e.host().to_owned(), e.host_header().clone()));
+        assert_eq!(
+            endpoint,
+            Ok((
+                "https://ssl.intl.tencentcloudapi.com/".into(),
+                "ssl.intl.tencentcloudapi.com".into(),
+                HeaderValue::from_static("ssl.intl.tencentcloudapi.com")
+            ))
+        );
+    }
+
+    #[test]
+    fn a_service_whose_host_is_not_a_host_name_is_an_error_not_a_panic() {
+        for host in ["", "a b", "https://x", "x/y", "user@x", "x\n"] {
+            let service = ServiceInfo { name: "x", version: "1", endpoint: host, mainland_endpoint: host };
+            for site in [Site::International, Site::Mainland] {
+                assert!(
+                    matches!(Endpoint::for_service(&service, site), Err(ConfigError::InvalidEndpoint { .. })),
+                    "{host:?}"
+                );
+            }
+        }
     }
 
     #[test]

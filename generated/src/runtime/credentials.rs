@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::sign::SigningKeys;
+
 /// The environment variable holding the secret id.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 /// The environment variable holding the secret key.
@@ -19,46 +21,68 @@ pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
 pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 
 /// A secret id, a secret key and, for a temporary credential, a token.
+///
+/// Cheap to clone: clones share the values and the signing keys derived from them.
 #[derive(Clone)]
 pub struct Credentials {
+    values: Arc<CredentialValues>,
+}
+
+struct CredentialValues {
     secret_id: String,
     secret_key: SecretString,
     token: Option<SecretString>,
+    /// Derived from `secret_key`, so they live and die with it.
+    signing_keys: SigningKeys,
 }
 
 impl Credentials {
     /// Long-term credentials. Values are checked when a request is signed (see [`Credentials::validate`]).
     pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
-        Credentials { secret_id: secret_id.into(), secret_key: SecretString::from(secret_key.into()), token: None }
+        Credentials::from_values(secret_id.into(), SecretString::from(secret_key.into()), None)
+    }
+
+    fn from_values(secret_id: String, secret_key: SecretString, token: Option<SecretString>) -> Self {
+        Credentials {
+            values: Arc::new(CredentialValues { secret_id, secret_key, token, signing_keys: SigningKeys::default() }),
+        }
     }
 
     /// The same credentials with the token of a temporary credential (sent as `X-TC-Token`).
-    pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(SecretString::from(token.into()));
-        self
+    pub fn with_token(self, token: impl Into<String>) -> Self {
+        let values = &self.values;
+        Credentials::from_values(
+            values.secret_id.clone(),
+            values.secret_key.clone(),
+            Some(SecretString::from(token.into())),
+        )
     }
 
     /// The secret id (`AKID...`); it is not secret and appears in the `Authorization` header.
     pub fn secret_id(&self) -> &str {
-        &self.secret_id
+        &self.values.secret_id
     }
 
     /// The secret key.
     pub fn secret_key(&self) -> &SecretString {
-        &self.secret_key
+        &self.values.secret_key
     }
 
     /// The token of a temporary credential.
     pub fn token(&self) -> Option<&SecretString> {
-        self.token.as_ref()
+        self.values.token.as_ref()
+    }
+
+    pub(crate) fn signing_keys(&self) -> &SigningKeys {
+        &self.values.signing_keys
     }
 
     /// Checks every value: not empty, no surrounding whitespace, usable in an HTTP header.
     /// `origin` says where the values came from, for the error message.
     pub fn validate(&self, origin: &str) -> Result<(), CredentialsError> {
-        check_value(&self.secret_id, || format!("{origin}: secret id"))?;
-        check_value(self.secret_key.expose_secret(), || format!("{origin}: secret key"))?;
-        if let Some(token) = &self.token {
+        check_value(self.secret_id(), || format!("{origin}: secret id"))?;
+        check_value(self.secret_key().expose_secret(), || format!("{origin}: secret key"))?;
+        if let Some(token) = self.token() {
             check_value(token.expose_secret(), || format!("{origin}: token"))?;
         }
         Ok(())
@@ -68,9 +92,9 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("secret_id", &self.secret_id)
+            .field("secret_id", &self.secret_id())
             .field("secret_key", &"[redacted]")
-            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("token", &self.token().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -147,12 +171,18 @@ fn check_value(value: &str, origin: impl FnOnce() -> String) -> Result<(), Crede
         InvalidValueProblem::Empty
     } else if value.trim() != value {
         InvalidValueProblem::SurroundingWhitespace
-    } else if http::HeaderValue::from_str(value).is_err() {
+    } else if !value.bytes().all(is_header_value_byte) {
         InvalidValueProblem::NotHeaderSafe
     } else {
         return Ok(());
     };
     Err(CredentialsError::InvalidValue { origin: origin(), problem })
+}
+
+/// What `http::HeaderValue::from_str` accepts, checked without building (and allocating) a value:
+/// this runs for every request.
+fn is_header_value_byte(byte: u8) -> bool {
+    byte == b'\t' || (byte >= b' ' && byte != 0x7f)
 }
 
 /// Gives credentials for each call, so rotated temporary credentials are picked up.

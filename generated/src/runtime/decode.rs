@@ -2,14 +2,18 @@
 //! `Content-Type` string (the official Python SDK silently returns nulls for
 //! `application/json; charset=utf-8`).
 //!
-//! A first, non-generic pass reads only `Response.Error` and `Response.RequestId` (serde skips the
-//! other fields without building values); a success is then deserialized into the action's
-//! output. serde_json's recursion limit stays on, so deep nesting is an error, not a stack overflow.
+//! A 200 body is first decoded straight into the action's output, with `Response.Error` kept out of
+//! its sight; a success (nearly every response) is read once. Anything else goes to the probe, a
+//! non-generic pass that reads only `Response.Error` and `Response.RequestId` (serde skips the
+//! other fields without building values). serde_json's recursion limit stays on, so deep nesting
+//! is an error, not a stack overflow.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use http::StatusCode;
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::action::ErrorCode;
@@ -179,32 +183,218 @@ pub(crate) fn service_error<C: ErrorCode>(code: &str, message: String, request_i
     Error::Service(ServiceError { code: C::from_code(code), message, request_id })
 }
 
-#[derive(Deserialize)]
-struct Envelope<T> {
-    #[serde(rename = "Response")]
-    response: T,
+/// Why a 200 body did not decode as the action's output in one pass; [`probe`] then says what it is.
+#[derive(Debug)]
+pub(crate) enum NotOutput {
+    /// `Response` has a non-null `Error`.
+    ErrorPresent,
+    /// The body is not `{"Response": output}`.
+    Invalid(serde_json::Error),
 }
 
-/// The `Response` object of a successful body as the action's output.
-pub(crate) fn output<T: DeserializeOwned, C: ErrorCode>(
-    body: &[u8],
-    request_id: Option<String>,
-) -> Result<T, Error<C>> {
-    serde_json::from_slice::<Envelope<T>>(body)
-        .map(|envelope| envelope.response)
-        .map_err(|error| decode_error(&error, body, request_id))
+/// Decodes a 200 body straight into the action's output, in one pass over the body.
+///
+/// The output never sees `Response.Error`: a non-null one stops the pass. A success is then
+/// decoded once, where a probe followed by decoding read every success twice; everything else
+/// (a service error, a broken body) goes to [`probe`] as before, so the two paths cannot disagree.
+pub(crate) fn success_output<T: DeserializeOwned>(body: &[u8]) -> Result<T, NotOutput> {
+    let mut error_present = false;
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let output = OutputEnvelope { error_present: &mut error_present, output: PhantomData::<T> }
+        .deserialize(&mut deserializer)
+        .and_then(|output| deserializer.end().map(|()| output));
+    match output {
+        Ok(output) => Ok(output),
+        Err(_) if error_present => Err(NotOutput::ErrorPresent),
+        Err(error) => Err(NotOutput::Invalid(error)),
+    }
+}
+
+/// The error for a 200 body that [`probe`] found to be a success but that does not fit the output.
+pub(crate) fn undecodable<C: ErrorCode>(not_output: &NotOutput, body: &[u8], request_id: Option<String>) -> Error<C> {
+    match not_output {
+        NotOutput::Invalid(error) => decode_error(error, body, request_id),
+        // The probe reads a non-null `Error` as a service error or a broken one; never reached.
+        NotOutput::ErrorPresent => {
+            Error::Decode { message: "the `Error` object cannot be read".into(), excerpt: excerpt(body), request_id }
+        }
+    }
+}
+
+/// `{"Response": output}`, read as an object only (like the probe's envelope).
+struct OutputEnvelope<'f, T> {
+    error_present: &'f mut bool,
+    output: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OutputEnvelope<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for OutputEnvelope<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the API's envelope, an object with `Response`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut output = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                ProbeKey::Response if output.is_some() => return Err(de::Error::duplicate_field("Response")),
+                ProbeKey::Response => {
+                    let response = ResponseSeed { error_present: &mut *self.error_present, output: PhantomData };
+                    output = Some(map.next_value_seed(response)?);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        output.ok_or_else(|| de::Error::missing_field("Response"))
+    }
+}
+
+/// `Response` as the output's `Deserialize` sees it: an object (never an array of field values,
+/// which serde's derived structs would take) without its `Error`.
+struct ResponseObject<'f, D> {
+    inner: D,
+    error_present: &'f mut bool,
+}
+
+/// Decodes `Response` as the output, through [`ResponseObject`].
+struct ResponseSeed<'f, T> {
+    error_present: &'f mut bool,
+    output: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ResponseSeed<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(ResponseObject { inner: deserializer, error_present: self.error_present })
+    }
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ResponseObject<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_map(WithoutError { inner: visitor, error_present: self.error_present })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Hands the output's visitor a map without `Error`.
+struct WithoutError<'f, V> {
+    inner: V,
+    error_present: &'f mut bool,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for WithoutError<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(WithoutError { inner: map, error_present: self.error_present })
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutError<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(key) = self.inner.next_key::<KeyText<'de>>()? else {
+                return Ok(None);
+            };
+            if key.as_str() == "Error" {
+                if self.inner.next_value::<Option<IgnoredAny>>()?.is_some() {
+                    // Not a success: stop here; the probe reads the error.
+                    *self.error_present = true;
+                    return Err(de::Error::custom("`Response` has `Error`"));
+                }
+                continue;
+            }
+            return match key {
+                KeyText::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some),
+                KeyText::Owned(key) => seed.deserialize(StringDeserializer::new(key)).map(Some),
+            };
+        }
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A key as read: borrowed from the body unless it had escapes.
+enum KeyText<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl KeyText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            KeyText::Borrowed(key) => key,
+            KeyText::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyTextVisitor;
+        impl<'de> Visitor<'de> for KeyTextVisitor {
+            type Value = KeyText<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<KeyText<'de>, E> {
+                Ok(KeyText::Borrowed(key))
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyText<'de>, E> {
+                Ok(KeyText::Owned(key.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, key: String) -> Result<KeyText<'de>, E> {
+                Ok(KeyText::Owned(key))
+            }
+        }
+        deserializer.deserialize_str(KeyTextVisitor)
+    }
 }
 
 /// Decodes a whole HTTP response of action `A` the way [`Client::send`](super::Client::send) does:
-/// status, then envelope, then the typed output. For tests, fuzzing and benchmarks of decoding
-/// on its own.
+/// status, then the output in one pass, then the probe for anything but a success. For tests,
+/// fuzzing and benchmarks of decoding on its own.
 pub fn decode_response<A: super::Action>(status: StatusCode, body: &[u8]) -> Result<A::Output, Error<A::ErrorCode>> {
     if status != StatusCode::OK {
         return Err(http_error(status, body));
     }
+    let not_output = match success_output(body) {
+        Ok(output) => return Ok(output),
+        Err(not_output) => not_output,
+    };
     match probe(body)? {
         Probe::ServiceError { code, message, request_id } => Err(service_error(&code, message, request_id)),
-        Probe::Success { request_id } => output(body, request_id),
+        Probe::Success { request_id } => Err(undecodable(&not_output, body, request_id)),
     }
 }
 
@@ -264,20 +454,62 @@ mod tests {
         let body = format!(r#"{{"Response":{{"Skipped":{}{}}}}}"#, "[".repeat(100_000), "]".repeat(100_000));
         // Skipping is iterative in serde_json; building values stops at its recursion limit.
         assert!(probe::<Code>(body.as_bytes()).is_ok());
-        let decoded = output::<serde_json::Value, Code>(body.as_bytes(), None);
-        assert!(matches!(decoded, Err(Error::Decode { message, .. }) if message.contains("recursion limit")));
+        let decoded = success_output::<serde_json::Value>(body.as_bytes());
+        assert!(matches!(decoded, Err(NotOutput::Invalid(error)) if error.to_string().contains("recursion limit")));
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Output {
+        #[serde(rename = "Status")]
+        status: i64,
+        #[serde(rename = "RequestId")]
+        request_id: String,
+    }
+
+    #[test]
+    fn one_pass_decodes_a_success_and_hides_a_null_error() {
+        for body in [
+            r#"{"Response":{"Status":1,"RequestId":"r"}}"#,
+            r#"{"Response":{"Error":null,"Extra":[{"Error":1}],"Status":1,"RequestId":"r"},"Other":2}"#,
+            // Escaped keys are read into a `String` instead of borrowed.
+            r#"{"Response":{"\u0053tatus":1,"RequestId":"r"}}"#,
+        ] {
+            let expected = Output { status: 1, request_id: "r".into() };
+            assert_eq!(success_output::<Output>(body.as_bytes()).ok(), Some(expected), "{body}");
+        }
+    }
+
+    #[test]
+    fn one_pass_leaves_everything_but_a_plain_success_to_the_probe() {
+        let error_present =
+            |body: &str| matches!(success_output::<Output>(body.as_bytes()), Err(NotOutput::ErrorPresent));
+        let invalid = |body: &str| matches!(success_output::<Output>(body.as_bytes()), Err(NotOutput::Invalid(_)));
+        // Even when every output field is there too.
+        assert!(error_present(r#"{"Response":{"Status":1,"RequestId":"r","Error":{"Code":"X"}}}"#));
+        assert!(error_present(r#"{"Response":{"Error":{"Code":"X","Message":"m"},"RequestId":"r"}}"#));
+        assert!(invalid(r#"{"Response":[1,"r"]}"#), "an array of field values is not an object");
+        assert!(invalid(r#"[{"Status":1,"RequestId":"r"}]"#));
+        assert!(invalid(r#"{"Response":{"Status":1,"RequestId":"r"},"Response":{}}"#));
+        assert!(invalid(r#"{"Response":{"Status":1,"Status":2,"RequestId":"r"}}"#));
+        assert!(invalid(r#"{"Response":{"Status":1,"RequestId":"r"}} trailing"#));
+        assert!(invalid(r#"{"Response":null}"#));
+        assert!(invalid(r#"{"Other":{}}"#));
     }
 
     #[test]
     fn mistyped_output_keeps_the_request_id() {
-        #[derive(Debug, Deserialize)]
-        #[allow(dead_code)]
-        struct Output {
-            #[serde(rename = "Status")]
-            status: i64,
-        }
-        let result = output::<Output, Code>(br#"{"Response":{"Status":"x"}}"#, Some("r-3".into()));
-        assert!(matches!(result, Err(Error::Decode { request_id: Some(id), .. }) if id == "r-3"));
+        let body = br#"{"Response":{"Status":"x","RequestId":"r-3"}}"#;
+        let not_output = success_output::<Output>(body).err();
+        let request_id = match probe::<Code>(body) {
+            Ok(Probe::Success { request_id }) => request_id,
+            other => panic!("{other:?}"),
+        };
+        let error = undecodable::<Code>(&not_output.unwrap(), body, request_id);
+        assert!(
+            matches!(&error, Error::Decode { request_id: Some(id), message, .. }
+            if id == "r-3" && message.contains("invalid type")),
+            "{error:?}"
+        );
     }
 
     #[test]

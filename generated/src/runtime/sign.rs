@@ -3,6 +3,8 @@
 //! Only `content-type` and `host` are signed (as the official SDKs do); the `X-TC-*` headers are
 //! not part of the signature.
 
+use std::sync::{Mutex, PoisonError};
+
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
@@ -10,6 +12,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
+use super::config::Endpoint;
 use super::credentials::{Credentials, CredentialsError, InvalidValueProblem};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -135,12 +138,9 @@ fn canonical_request_hash(input: &SigningInput<'_>) -> [u8; 64] {
     hex32(&hasher.finalize())
 }
 
-/// The signing MAC, fed with the string to sign, ready to finalize or verify.
-///
-/// The canonical request is streamed into SHA-256 and the string to sign into the MAC rather
-/// than formatted first: signing is then little more than the hashing it must do (BENCHMARKS.md).
-fn signing_mac(secret_key: &str, date: &[u8; 10], input: &SigningInput<'_>) -> HmacSha256 {
-    let canonical_request_hash = canonical_request_hash(input);
+/// HMAC-SHA256 keyed with the day's signing key of `service`: `TC3` + secret key, then the date,
+/// the service and `tc3_request`, each the key of the next HMAC.
+fn keyed_signing_mac(secret_key: &str, date: &[u8; 10], service: &str) -> HmacSha256 {
     let mut key = Vec::with_capacity(3 + secret_key.len());
     key.extend_from_slice(b"TC3");
     key.extend_from_slice(secret_key.as_bytes());
@@ -150,10 +150,63 @@ fn signing_mac(secret_key: &str, date: &[u8; 10], input: &SigningInput<'_>) -> H
         mac.finalize().into_bytes()
     };
     let k_date = derive(&key, date);
-    let k_service = derive(&k_date, input.service.as_bytes());
+    let k_service = derive(&k_date, service.as_bytes());
     let k_signing = derive(&k_service, b"tc3_request");
+    hmac(&k_signing)
+}
+
+/// How many services' signing keys one secret keeps at a time.
+const MAX_CACHED_SIGNING_KEYS: usize = 32;
+
+/// The signing keys derived from one secret key, by UTC date and service, kept with the
+/// [`Credentials`] they come from.
+///
+/// A key changes once a day, yet deriving it takes three of the four HMACs of a signature: each is
+/// derived once per day and service instead of once per request (as AWS's SDKs cache SigV4 keys).
+/// What is kept is the MAC already keyed with it, so the key's HMAC blocks are not redone either.
+#[derive(Default)]
+pub(crate) struct SigningKeys {
+    entries: Mutex<Vec<SigningKey>>,
+}
+
+struct SigningKey {
+    date: [u8; 10],
+    service: Box<str>,
+    mac: HmacSha256,
+}
+
+impl SigningKeys {
+    /// The MAC keyed for `date` and `service`, derived from `secret_key` when not kept yet.
+    fn keyed_mac(&self, secret_key: &str, date: &[u8; 10], service: &str) -> HmacSha256 {
+        // Nothing in here panics, but a poisoned lock must not stop signing: the entries stay valid.
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = entries.iter().find(|entry| entry.date == *date && *entry.service == *service) {
+            return entry.mac.clone();
+        }
+        let mac = keyed_signing_mac(secret_key, date, service);
+        // A new day makes the other days' keys useless.
+        entries.retain(|entry| entry.date == *date);
+        if entries.len() >= MAX_CACHED_SIGNING_KEYS {
+            entries.remove(0);
+        }
+        entries.push(SigningKey { date: *date, service: service.into(), mac: mac.clone() });
+        mac
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+}
+
+/// The signing MAC, fed with the string to sign, ready to finalize or verify.
+///
+/// The canonical request is streamed into SHA-256 and the string to sign into the MAC rather
+/// than formatted first: signing is then little more than the hashing it must do (BENCHMARKS.md).
+fn signing_mac(credentials: &Credentials, date: &[u8; 10], input: &SigningInput<'_>) -> HmacSha256 {
+    let canonical_request_hash = canonical_request_hash(input);
+    let mut mac = credentials.signing_keys().keyed_mac(credentials.secret_key().expose_secret(), date, input.service);
     let mut timestamp = itoa::Buffer::new();
-    let mut mac = hmac(&k_signing);
     for part in [
         ALGORITHM.as_bytes(),
         b"\n",
@@ -178,7 +231,7 @@ pub struct TimestampOutOfRange(pub i64);
 /// The `Authorization` header value for `input` signed with `credentials`.
 pub fn authorization(credentials: &Credentials, input: &SigningInput<'_>) -> Result<String, TimestampOutOfRange> {
     let date = utc_date(input.timestamp).ok_or(TimestampOutOfRange(input.timestamp))?;
-    let signature = hex32(&signing_mac(credentials.secret_key().expose_secret(), &date, input).finalize().into_bytes());
+    let signature = hex32(&signing_mac(credentials, &date, input).finalize().into_bytes());
     let secret_id = credentials.secret_id();
     let mut header = String::with_capacity(160 + secret_id.len() + input.service.len());
     for part in [
@@ -199,23 +252,24 @@ pub fn authorization(credentials: &Credentials, input: &SigningInput<'_>) -> Res
     Ok(header)
 }
 
-/// Everything a request carries besides the signed parts.
+/// Everything a request carries besides the body and the credentials.
+///
+/// The names are `'static`, as the generated code's are: their headers are made from the strings
+/// themselves, without a copy.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestParts<'a> {
-    /// The URL (`https://ssl.intl.tencentcloudapi.com/`).
-    pub url: &'a str,
-    /// The `Host` header (the URL's authority).
-    pub host: &'a str,
+    /// Where the request goes: its URI and `Host` header.
+    pub endpoint: &'a Endpoint,
     /// The signing scope's service.
-    pub service: &'a str,
+    pub service: &'static str,
     /// `X-TC-Action`.
-    pub action: &'a str,
+    pub action: &'static str,
     /// `X-TC-Version`.
-    pub version: &'a str,
+    pub version: &'static str,
     /// `X-TC-Region`, only sent when set.
     pub region: Option<&'a str>,
     /// `X-TC-Language` (`en-US`).
-    pub language: &'a str,
+    pub language: &'static str,
     /// `X-TC-Timestamp`, Unix seconds.
     pub timestamp: i64,
 }
@@ -245,7 +299,7 @@ pub fn signed_request(
         credentials,
         &SigningInput {
             service: parts.service,
-            host: parts.host,
+            host: parts.endpoint.host(),
             content_type: CONTENT_TYPE_JSON,
             timestamp: parts.timestamp,
             body: &body,
@@ -281,28 +335,31 @@ fn request_with_headers(
     authorization: HeaderValue,
     token: Option<HeaderValue>,
 ) -> Result<Request<Bytes>, SignError> {
-    let value = |what: &'static str, text: &str| HeaderValue::from_str(text).map_err(|_| SignError::InvalidPart(what));
+    // Checked like any header value, but not copied.
+    let static_value = |what: &'static str, text: &'static str| {
+        HeaderValue::from_maybe_shared(Bytes::from_static(text.as_bytes())).map_err(|_| SignError::InvalidPart(what))
+    };
     let mut header_map = HeaderMap::with_capacity(10);
-    header_map.insert(HOST, value("host", parts.host)?);
+    header_map.insert(HOST, parts.endpoint.host_header().clone());
     header_map.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-    header_map.insert(headers::ACTION, value("action", parts.action)?);
-    header_map.insert(headers::VERSION, value("version", parts.version)?);
+    header_map.insert(headers::ACTION, static_value("action", parts.action)?);
+    header_map.insert(headers::VERSION, static_value("version", parts.version)?);
     header_map.insert(headers::TIMESTAMP, HeaderValue::from(parts.timestamp));
     if let Some(region) = parts.region {
-        header_map.insert(headers::REGION, value("region", region)?);
+        header_map
+            .insert(headers::REGION, HeaderValue::from_str(region).map_err(|_| SignError::InvalidPart("region"))?);
     }
     if let Some(token) = token {
         header_map.insert(headers::TOKEN, token);
     }
-    header_map.insert(headers::LANGUAGE, value("language", parts.language)?);
+    header_map.insert(headers::LANGUAGE, static_value("language", parts.language)?);
     header_map.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
     header_map.insert(AUTHORIZATION, authorization);
 
-    let uri = http::Uri::try_from(parts.url).map_err(|_| SignError::InvalidPart("endpoint URL"))?;
     // Filled in place rather than through `Request::builder()`, which moves its parts around.
     let mut request = Request::new(body);
     *request.method_mut() = Method::POST;
-    *request.uri_mut() = uri;
+    *request.uri_mut() = parts.endpoint.uri().clone();
     *request.headers_mut() = header_map;
     Ok(request)
 }
@@ -404,9 +461,7 @@ pub fn verify(
         return Err(VerifyError::Signature);
     }
     let input = SigningInput { service, host, content_type, timestamp, body };
-    signing_mac(credentials.secret_key().expose_secret(), &date, &input)
-        .verify_slice(&signature)
-        .map_err(|_| VerifyError::Signature)
+    signing_mac(credentials, &date, &input).verify_slice(&signature).map_err(|_| VerifyError::Signature)
 }
 
 #[cfg(test)]
@@ -477,9 +532,12 @@ mod tests {
     }
 
     fn signed_vector_1(credentials: &Credentials) -> Request<Bytes> {
+        let endpoint = match Endpoint::parse("https://ssl.intl.tencentcloudapi.com") {
+            Ok(endpoint) => endpoint,
+            Err(error) => panic!("{error}"),
+        };
         let parts = RequestParts {
-            url: "https://ssl.intl.tencentcloudapi.com/",
-            host: "ssl.intl.tencentcloudapi.com",
+            endpoint: &endpoint,
             service: "ssl",
             action: "CertificateOrderSubmit",
             version: "2019-12-05",
@@ -547,6 +605,39 @@ mod tests {
             check(&headers, request.body(), &credentials, now),
             Err(VerifyError::Malformed("Authorization header"))
         );
+    }
+
+    #[test]
+    fn kept_signing_keys_sign_like_fresh_ones_for_every_date_and_service() {
+        let kept = credentials();
+        let vector_2 = SigningInput { service: "cvm", timestamp: 1_551_113_065, ..vector_1() };
+        for input in [vector_1(), vector_1(), vector_2, vector_1()] {
+            assert_eq!(authorization(&kept, &input), authorization(&credentials(), &input));
+        }
+        // A new date dropped the other date's key: one key is kept.
+        assert_eq!(kept.signing_keys().len(), 1);
+        // Clones share the keys.
+        let clone = kept.clone();
+        assert!(authorization(&clone, &SigningInput { service: "cvm", ..vector_1() }).is_ok());
+        assert_eq!(kept.signing_keys().len(), 2);
+        // Other credentials keep their own, derived from their own secret.
+        let other = Credentials::new(SECRET_ID, "another-key");
+        assert_ne!(authorization(&kept, &vector_1()), authorization(&other, &vector_1()));
+        assert_eq!(other.signing_keys().len(), 1);
+    }
+
+    #[test]
+    fn signing_keys_are_kept_for_a_bounded_number_of_services() {
+        let kept = credentials();
+        let services: Vec<String> = (0..MAX_CACHED_SIGNING_KEYS + 8).map(|n| format!("service{n}")).collect();
+        for service in &services {
+            let input = SigningInput { service, ..vector_1() };
+            assert_eq!(authorization(&kept, &input), authorization(&credentials(), &input));
+        }
+        assert_eq!(kept.signing_keys().len(), MAX_CACHED_SIGNING_KEYS);
+        // The oldest were dropped and are derived again when needed.
+        let first = SigningInput { service: &services[0], ..vector_1() };
+        assert_eq!(authorization(&kept, &first), authorization(&credentials(), &first));
     }
 
     fn credentials_without_token() -> Credentials {
