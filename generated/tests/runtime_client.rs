@@ -417,3 +417,41 @@ async fn an_unsigned_action_is_sent_with_authorization_skip_and_needs_no_credent
     assert_eq!(received[0].headers.get("authorization").map(|value| value.as_bytes()), Some(&b"SKIP"[..]));
     assert!(received[0].headers.get("x-tc-token").is_none());
 }
+
+/// Answers every request with the example and records where it was addressed.
+#[derive(Debug, Default)]
+struct AddressRecorder {
+    addressed: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+impl tcapi::runtime::HttpTransport for AddressRecorder {
+    fn send(&self, request: http::Request<Bytes>, _max_response_size: usize) -> tcapi::runtime::TransportFuture<'_> {
+        let host = request.headers().get(http::header::HOST).and_then(|host| host.to_str().ok()).unwrap_or_default();
+        let address = (request.uri().to_string(), host.to_owned());
+        self.addressed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(address);
+        Box::pin(async { Ok(http::Response::new(Bytes::from_static(EXAMPLE_RESPONSE.as_bytes()))) })
+    }
+}
+
+#[tokio::test]
+async fn each_call_goes_to_the_site_s_default_endpoint_with_its_host_header() {
+    for (site, host) in [
+        (tcapi::Site::International, "ssl.intl.tencentcloudapi.com"),
+        (tcapi::Site::Mainland, "ssl.tencentcloudapi.com"),
+    ] {
+        let transport = std::sync::Arc::new(AddressRecorder::default());
+        let config = Config::builder()
+            .credentials(example_credentials())
+            .site(site)
+            .rate_limit(RateLimit::Disabled)
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        let client = Client::new(config);
+        for _ in 0..3 {
+            client.send(&request()).await.unwrap();
+        }
+        let expected = (format!("https://{host}/"), host.to_owned());
+        assert_eq!(*transport.addressed.lock().unwrap(), vec![expected; 3]);
+    }
+}

@@ -3,8 +3,9 @@
 //! Only [`Client::send`] is generic, and it stays tiny (serialize, hand the shared loop a decoder
 //! of its output): everything else is compiled once, not once per action.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -12,7 +13,7 @@ use http::StatusCode;
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
-use super::action::{Action, ActionInfo, ErrorCode};
+use super::action::{Action, ActionInfo, ErrorCode, ServiceInfo};
 use super::config::{Config, Endpoint};
 use super::decode::{self, NotOutput, Probe};
 use super::error::{BuildError, ConfigError, Error, UntypedCode};
@@ -31,6 +32,8 @@ pub struct Client {
 struct Inner {
     config: Config,
     pacers: Pacers,
+    /// Default endpoints by host, made on a service's first call instead of on every call.
+    endpoints: Mutex<HashMap<&'static str, Endpoint>>,
 }
 
 impl fmt::Debug for Client {
@@ -60,7 +63,7 @@ type DecodeOutput<'a> = dyn FnMut(&[u8]) -> Result<(), NotOutput> + Send + 'a;
 impl Client {
     /// A client with this configuration.
     pub fn new(config: Config) -> Self {
-        Client { inner: Arc::new(Inner { config, pacers: Pacers::default() }) }
+        Client { inner: Arc::new(Inner { config, pacers: Pacers::default(), endpoints: Mutex::default() }) }
     }
 
     /// The configuration.
@@ -123,7 +126,7 @@ impl Inner {
         if info.region_required && config.region.is_none() {
             return Err(ConfigError::RegionRequired { action: info.name }.into());
         }
-        let endpoint = config.endpoint_for(info.service)?;
+        let endpoint = self.endpoint_for(info.service)?;
         let pacer = config
             .rate_limit_for(info.name, info.rate_limit)
             .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
@@ -239,6 +242,21 @@ impl Inner {
             }
             Probe::Success { request_id } => Err(Failure::last(decode::undecodable(&not_output, &body, request_id))),
         }
+    }
+
+    /// [`Config::endpoint_for`], with default endpoints kept.
+    fn endpoint_for(&self, service: &ServiceInfo) -> Result<Endpoint, ConfigError> {
+        if let Some(endpoint) = &self.config.endpoint {
+            return Ok(endpoint.clone());
+        }
+        let host = self.config.site.host_of(service);
+        let mut endpoints = self.endpoints.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(endpoint) = endpoints.get(host) {
+            return Ok(endpoint.clone());
+        }
+        let endpoint = Endpoint::for_service(service, self.config.site)?;
+        endpoints.insert(host, endpoint.clone());
+        Ok(endpoint)
     }
 
     fn transport_failure(&self, error: TransportError, endpoint: &Endpoint) -> Failure {

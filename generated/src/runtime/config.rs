@@ -35,6 +35,16 @@ pub enum Site {
     Mainland,
 }
 
+impl Site {
+    /// The host serving `service` on this site.
+    pub fn host_of(self, service: &ServiceInfo) -> &'static str {
+        match self {
+            Site::International => service.endpoint,
+            Site::Mainland => service.mainland_endpoint,
+        }
+    }
+}
+
 /// The language of the API's messages (`X-TC-Language`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -92,10 +102,7 @@ impl Endpoint {
     /// The default endpoint of a service on a site. Made from the service's static host name
     /// without copying it, so computing it for every call costs only the check of the name.
     pub fn for_service(service: &ServiceInfo, site: Site) -> Result<Self, ConfigError> {
-        let host = match site {
-            Site::International => service.endpoint,
-            Site::Mainland => service.mainland_endpoint,
-        };
+        let host = site.host_of(service);
         let invalid = || ConfigError::InvalidEndpoint { endpoint: host.to_owned(), reason: "not a host name" };
         let static_host = || Bytes::from_static(host.as_bytes());
         let authority = Authority::from_maybe_shared(static_host()).map_err(|_| invalid())?;

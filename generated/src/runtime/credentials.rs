@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -34,6 +34,9 @@ struct CredentialValues {
     token: Option<SecretString>,
     /// Derived from `secret_key`, so they live and die with it.
     signing_keys: SigningKeys,
+    /// The outcome of checking them as static credentials: the values never change, so they are
+    /// checked on the first request rather than on every one.
+    static_check: OnceLock<Result<(), CredentialsError>>,
 }
 
 impl Credentials {
@@ -44,7 +47,13 @@ impl Credentials {
 
     fn from_values(secret_id: String, secret_key: SecretString, token: Option<SecretString>) -> Self {
         Credentials {
-            values: Arc::new(CredentialValues { secret_id, secret_key, token, signing_keys: SigningKeys::default() }),
+            values: Arc::new(CredentialValues {
+                secret_id,
+                secret_key,
+                token,
+                signing_keys: SigningKeys::default(),
+                static_check: OnceLock::new(),
+            }),
         }
     }
 
@@ -196,7 +205,7 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 
 impl ProvideCredentials for Credentials {
     fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.validate("static credentials")?;
+        self.values.static_check.get_or_init(|| self.validate("static credentials")).clone()?;
         Ok(self.clone())
     }
 }
@@ -511,5 +520,15 @@ mod tests {
         assert_eq!(error.to_string(), "static credentials: secret key has leading or trailing whitespace");
         let error = Credentials::new("", "key").credentials().err().map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some("static credentials: secret id is empty"));
+        // Checked once, refused every time; a value with a control character is refused too.
+        let bad = Credentials::new("AKID", "key").with_token("tok\nen");
+        for _ in 0..2 {
+            let error = bad.credentials().err().map(|e| e.to_string());
+            assert_eq!(
+                error.as_deref(),
+                Some("static credentials: token contains characters not allowed in an HTTP header")
+            );
+        }
+        assert!(Credentials::new("AKID", "key\twith tab").credentials().is_ok());
     }
 }
