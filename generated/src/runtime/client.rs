@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http::StatusCode;
+use http::{Request, StatusCode};
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
@@ -170,29 +170,7 @@ impl Inner {
         if let Some(pacer) = pacer {
             pacer.wait_turn().await;
         }
-        // Signed anew for every attempt: the timestamp must be fresh.
-        let timestamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
-        let parts = RequestParts {
-            endpoint,
-            service: info.service.name,
-            action: info.name,
-            version: info.service.version,
-            region: config.region.as_deref(),
-            language: config.language.as_str(),
-            timestamp,
-        };
-        let request = if info.unsigned {
-            sign::unsigned_request(&parts, body)
-        } else {
-            let credentials = config.credentials.credentials().map_err(Failure::last)?;
-            sign::signed_request(&credentials, &parts, body)
-        };
-        let request = request.map_err(|error| match error {
-            SignError::Credentials(error) => Failure::last(error),
-            other => Failure::last(ConfigError::InvalidSetting { setting: "request", reason: sign_problem(&other) }),
-        })?;
+        let request = self.request_for_attempt(info, endpoint, body)?;
 
         let span = Span::current();
         // The clock is read only when the span records the latency.
@@ -242,6 +220,40 @@ impl Inner {
             }
             Probe::Success { request_id } => Err(Failure::last(decode::undecodable(&not_output, &body, request_id))),
         }
+    }
+
+    /// The request of one attempt, signed anew (the timestamp must be fresh). Not async, so none of
+    /// its locals are kept in the attempt's future.
+    fn request_for_attempt(
+        &self,
+        info: &'static ActionInfo,
+        endpoint: &Endpoint,
+        body: Bytes,
+    ) -> Result<Request<Bytes>, Failure> {
+        let config = &self.config;
+        // Signed anew for every attempt: the timestamp must be fresh.
+        let timestamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
+        let parts = RequestParts {
+            endpoint,
+            service: info.service.name,
+            action: info.name,
+            version: info.service.version,
+            region: config.region.as_deref(),
+            language: config.language.as_str(),
+            timestamp,
+        };
+        let request = if info.unsigned {
+            sign::unsigned_request(&parts, body)
+        } else {
+            let credentials = config.credentials.credentials().map_err(Failure::last)?;
+            sign::signed_request(&credentials, &parts, body)
+        };
+        request.map_err(|error| match error {
+            SignError::Credentials(error) => Failure::last(error),
+            other => Failure::last(ConfigError::InvalidSetting { setting: "request", reason: sign_problem(&other) }),
+        })
     }
 
     /// [`Config::endpoint_for`], with default endpoints kept.
