@@ -231,7 +231,6 @@ impl Inner {
         body: Bytes,
     ) -> Result<Request<Bytes>, Failure> {
         let config = &self.config;
-        // Signed anew for every attempt: the timestamp must be fresh.
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));

@@ -162,7 +162,8 @@ const MAX_CACHED_SIGNING_KEYS: usize = 32;
 /// [`Credentials`] they come from.
 ///
 /// A key changes once a day, yet deriving it takes three of the four HMACs of a signature: each is
-/// derived once per day and service instead of once per request (as AWS's SDKs cache SigV4 keys).
+/// derived once per day and service instead of once per request (the AWS SDK for Java keeps its
+/// SigV4 signing keys the same way).
 /// What is kept is the MAC already keyed with it, so the key's HMAC blocks are not redone either.
 #[derive(Default)]
 pub(crate) struct SigningKeys {
