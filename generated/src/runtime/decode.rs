@@ -194,9 +194,9 @@ pub(crate) enum NotOutput {
 
 /// Decodes a 200 body straight into the action's output, in one pass over the body.
 ///
-/// The output never sees `Response.Error`: a non-null one stops the pass. A success is then
-/// decoded once, where a probe followed by decoding read every success twice; everything else
-/// (a service error, a broken body) goes to [`probe`] as before, so the two paths cannot disagree.
+/// The output never sees `Response.Error`: a non-null one stops the pass. A success is then read
+/// once, where a probe followed by decoding read it twice; everything else (a service error, a
+/// broken body) goes to [`probe`], which classifies it as before.
 pub(crate) fn success_output<T: DeserializeOwned>(body: &[u8]) -> Result<T, NotOutput> {
     let mut error_present = false;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
