@@ -94,7 +94,7 @@ pub struct ImportOptions {
 /// Imports the selected service versions, returning a report for each, in package order.
 pub fn run(options: &ImportOptions) -> Result<Vec<ServiceReport>, ImportError> {
     let mut api_package = PackageFiles::open(&options.from)?;
-    let mut errors_package = PackageFiles::open(options.errors.as_deref().unwrap_or(&options.from))?;
+    let errors_package = PackageFiles::open(options.errors.as_deref().unwrap_or(&options.from))?;
     let api_files = api_package.service_versions(API_PREFIX, "api.json");
     if api_files.is_empty() {
         return Err(ImportError::Usage(format!(
@@ -114,15 +114,71 @@ pub fn run(options: &ImportOptions) -> Result<Vec<ServiceReport>, ImportError> {
         }
     }
 
-    let mut reports = Vec::new();
-    for key in selected {
-        let (package, version_dir) = &key;
-        let is_newest = newest.get(package.as_str()) == Some(&version_dir.as_str());
-        let metadata = read_service(&mut api_package, &mut errors_package, &api_files, &error_files, &key)?;
-        let context = Context { options, common: &common, common_text: &common_text };
-        reports.push(import_one(&context, metadata, is_newest)?);
+    let jobs: Vec<((String, String), bool)> = selected
+        .into_iter()
+        .map(|key| {
+            let is_newest = newest.get(key.0.as_str()) == Some(&key.1.as_str());
+            (key, is_newest)
+        })
+        .collect();
+    let context = Context { options, common: &common, common_text: &common_text };
+    // Reading and converting one service version touches no file: every core takes its share,
+    // each with its own handle on the packages. The first error in package order is the one
+    // reported, as when they were done one by one.
+    let prepared = in_parallel(
+        jobs,
+        || (api_package.clone(), errors_package.clone()),
+        |(api_package, errors_package), (key, is_newest)| {
+            let metadata = read_service(api_package, errors_package, &api_files, &error_files, &key)?;
+            prepare(&context, metadata, is_newest)
+        },
+    );
+    let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_, _>>()?;
+    // Writing is independent too unless two service versions map to the same spec file: then the
+    // later merges into what the earlier wrote, so everything is done in order.
+    let files: BTreeSet<&PathBuf> = prepared.iter().map(|prepared| &prepared.file).collect();
+    let reports = if files.len() == prepared.len() {
+        in_parallel(prepared, || (), |(), prepared| finish(&context, prepared))
+    } else {
+        prepared.into_iter().map(|prepared| finish(&context, prepared)).collect()
+    };
+    reports.into_iter().collect()
+}
+
+/// `work` applied to every item, on as many threads as there are cores, results in item order.
+/// `state` makes what each thread keeps for itself.
+fn in_parallel<T: Send, S, R: Send>(
+    items: Vec<T>,
+    state: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, T) -> R + Sync,
+) -> Vec<R> {
+    let count = items.len();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, count.max(1));
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut own = state();
+                    let mut done = Vec::new();
+                    while let Some((index, item)) = next() {
+                        done.push((index, work(&mut own, item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    let mut slots: Vec<Option<R>> = (0..count).map(|_| None).collect();
+    for (index, result) in done.into_iter().flatten() {
+        slots[index] = Some(result);
     }
-    Ok(reports)
+    slots.into_iter().flatten().collect()
 }
 
 struct Context<'a> {
@@ -211,20 +267,35 @@ fn read_service(
     })
 }
 
-fn import_one(context: &Context<'_>, metadata: ServiceMetadata, is_newest: bool) -> Result<ServiceReport, ImportError> {
-    let options = context.options;
+/// One service version converted, before anything is read from or written to its spec file.
+struct Prepared {
+    short_name: String,
+    label: String,
+    file: PathBuf,
+    conversion: convert::Conversion,
+}
+
+/// Converts one service version's metadata; reads and writes no file.
+fn prepare(context: &Context<'_>, metadata: ServiceMetadata, is_newest: bool) -> Result<Prepared, ImportError> {
     let short_name = metadata.api.metadata.short_name.clone();
     let module = names::module_name(&short_name, &metadata.package, &metadata.version_dir, is_newest);
     let label = module.clone().unwrap_or_else(|| short_name.clone());
-    let file = options.out.join(names::spec_file_name(&label));
+    let file = context.options.out.join(names::spec_file_name(&label));
     let has_error_codes = metadata.error_codes.is_some();
-    let conversion = convert::convert(&metadata, module, context.common)?;
-    let mut notes = conversion.notes;
+    let mut conversion = convert::convert(&metadata, module, context.common)?;
     if !has_error_codes {
-        notes.gaps.push(format!(
+        conversion.notes.gaps.push(format!(
             "{label}: the SDK package has no errorcodes.py for this version; only the common error codes apply"
         ));
     }
+    Ok(Prepared { short_name, label, file, conversion })
+}
+
+/// Merges a converted service version into its spec file (when there is one) and writes it.
+fn finish(context: &Context<'_>, prepared: Prepared) -> Result<ServiceReport, ImportError> {
+    let options = context.options;
+    let Prepared { short_name, label, file, conversion } = prepared;
+    let mut notes = conversion.notes;
 
     let existing_text = match fs::read_to_string(&file) {
         Ok(text) => Some(text),

@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::ImportError;
 
 /// Metadata files larger than this are refused: the largest real one (csip's api.json) is a few MiB.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// An opened wheel or directory.
-#[derive(Debug)]
+/// An opened wheel or directory. A clone reads independently of the original (a wheel is held
+/// in memory, shared), so each thread can have its own.
+#[derive(Debug, Clone)]
 pub struct PackageFiles {
     origin: PathBuf,
     kind: Kind,
@@ -21,9 +23,9 @@ pub struct PackageFiles {
     names: Vec<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Kind {
-    Zip(Box<zip::ZipArchive<File>>),
+    Zip(Box<zip::ZipArchive<io::Cursor<Arc<[u8]>>>>),
     Dir,
 }
 
@@ -37,8 +39,8 @@ impl PackageFiles {
             names.sort();
             return Ok(Self { origin: path.to_owned(), kind: Kind::Dir, names });
         }
-        let file = File::open(path).map_err(io_error)?;
-        let archive = zip::ZipArchive::new(file).map_err(|error| ImportError::Archive {
+        let bytes: Arc<[u8]> = fs::read(path).map_err(io_error)?.into();
+        let archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(|error| ImportError::Archive {
             path: path.to_owned(),
             message: format!("not a readable wheel (zip) file: {error}"),
         })?;
