@@ -238,9 +238,8 @@ fn write_crate(
     report: &mut ScaleReport,
 ) -> Result<(), ScaleError> {
     let src = crate_dir.join("src");
-    if src.exists() {
-        fs::remove_dir_all(&src).map_err(io_error(&src))?;
-    }
+    // Every file this run makes; the others under src/ are left from an earlier run.
+    let mut written = BTreeSet::new();
     let mut manifest = None;
     for file in files {
         let Some(relative) = file.path.strip_prefix("generated/") else { continue };
@@ -249,7 +248,8 @@ fn write_crate(
             continue;
         }
         let path = crate_dir.join(relative);
-        write_atomically(&path, file.contents.as_bytes()).map_err(|error| ScaleError::Layout(error.to_string()))?;
+        write_if_changed(&path, file.contents.as_bytes())?;
+        written.insert(path);
         if let Some(in_services) = relative.strip_prefix("src/services/") {
             let lines = file.contents.lines().count();
             if let Some((module, _)) = in_services.split_once('/') {
@@ -283,7 +283,36 @@ fn write_crate(
     let lib = fs::read_to_string(&lib_path).map_err(io_error(&lib_path))?;
     let lib = point_modules_at(&lib, &root.join("generated/src"), &["services"])?;
     let to = crate_dir.join("src/lib.rs");
-    write_atomically(&to, lib.as_bytes()).map_err(|error| ScaleError::Layout(error.to_string()))
+    write_if_changed(&to, lib.as_bytes())?;
+    written.insert(to);
+    remove_others(&src, &written)
+}
+
+/// Writes `contents` to `path` unless the file already holds exactly that. The scratch crate
+/// is about ten thousand files, nearly all unchanged from one run to the next; deleting and
+/// recreating them all made the file system allocate as many inodes every run, seconds of
+/// kernel time that grew run after run.
+fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), ScaleError> {
+    if fs::read(path).is_ok_and(|existing| existing == contents) {
+        return Ok(());
+    }
+    write_atomically(path, contents).map_err(|error| ScaleError::Layout(error.to_string()))
+}
+
+/// Removes every file under `dir` that is not in `keep`, and the directories left empty.
+fn remove_others(dir: &Path, keep: &BTreeSet<PathBuf>) -> Result<(), ScaleError> {
+    for entry in fs::read_dir(dir).map_err(io_error(dir))? {
+        let path = entry.map_err(io_error(dir))?.path();
+        if path.is_dir() {
+            remove_others(&path, keep)?;
+            if fs::read_dir(&path).map_err(io_error(&path))?.next().is_none() {
+                fs::remove_dir(&path).map_err(io_error(&path))?;
+            }
+        } else if !keep.contains(&path) {
+            fs::remove_file(&path).map_err(io_error(&path))?;
+        }
+    }
+    Ok(())
 }
 
 /// The manifest without its `[[example]]`, `[[bench]]` and `[[test]]` tables: their files stay in
