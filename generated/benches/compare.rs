@@ -80,7 +80,8 @@ fn main() {
     }
     if wanted("build_sign_serialize") {
         let credentials = common::credentials();
-        let samples = time(&options, || common::build_sign_serialize(black_box(&credentials)));
+        let endpoint = common::endpoint();
+        let samples = time(&options, || common::build_sign_serialize(black_box(&credentials), &endpoint));
         report(&options, "build_sign_serialize", "builder, serde_json::to_vec, sign::signed_request", samples);
     }
     if wanted("sign") {

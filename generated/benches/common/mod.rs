@@ -71,14 +71,12 @@ pub fn build_request() -> CertificateOrderSubmitRequest {
 }
 
 /// Builder, `serde_json::to_vec`, then a signed `http::Request` over exactly those bytes: what the
-/// client does before handing a request to its transport.
-pub fn build_sign_serialize(credentials: &Credentials) -> Result<Request<Bytes>, SignError> {
+/// client does before handing a request to its transport. The endpoint is made beforehand, as the
+/// client keeps it after a service's first call.
+pub fn build_sign_serialize(credentials: &Credentials, endpoint: &Endpoint) -> Result<Request<Bytes>, SignError> {
     let request = build_request();
     let body = serde_json::to_vec(&request).unwrap_or_default();
-    // As the client does for each call of a service on its default endpoint.
-    let endpoint = Endpoint::for_service(&tcapi::ssl::SERVICE, Site::International)
-        .map_err(|_| SignError::InvalidPart("endpoint"))?;
-    sign::signed_request(credentials, &parts(&endpoint, now()), Bytes::from(body))
+    sign::signed_request(credentials, &parts(endpoint, now()), Bytes::from(body))
 }
 
 /// A transport that never touches the network: every request gets the same canned response.
