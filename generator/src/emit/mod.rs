@@ -35,22 +35,26 @@ pub fn emit(services: &[(String, Service)]) -> Vec<GeneratedFile> {
     files
 }
 
-/// The files of one service's module.
+/// Makes the tokens of one file; called on whichever core formats the file.
+type Emitter<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// The files of one service's module, each made and formatted on whichever core is free: a single
+/// service (`cargo xtask codegen` of ssl) uses every core too, not only a run over many services.
 fn service_files(spec_path: &str, service: &Service) -> Vec<GeneratedFile> {
     let dir = format!("{CRATE_DIR}/src/services/{}", service.module);
-    let rust = |name: &str, tokens: &dyn Fn() -> TokenStream| GeneratedFile {
-        path: format!("{dir}/{name}"),
-        contents: format_rust(spec_path, tokens),
-    };
-    let mut files = Vec::with_capacity(service.actions.len() + 4);
-    files.push(rust("mod.rs", &|| service::module_root(service)));
-    files.push(rust("types.rs", &|| service::types_file(service)));
-    files.push(rust("errors.rs", &|| service::errors_file(service)));
-    files.push(rust("tests.rs", &|| tests::tests_file(service)));
+    let mut emitters: Vec<(String, Emitter<'_>)> = Vec::with_capacity(service.actions.len() + 4);
+    emitters.push(("mod.rs".into(), Box::new(|| service::module_root(service))));
+    emitters.push(("types.rs".into(), Box::new(|| service::types_file(service))));
+    emitters.push(("errors.rs".into(), Box::new(|| service::errors_file(service))));
+    emitters.push(("tests.rs".into(), Box::new(|| tests::tests_file(service))));
     for action in &service.actions {
-        files.push(rust(&format!("{}.rs", action.snake), &|| action::action_module(action)));
+        emitters.push((format!("{}.rs", action.snake), Box::new(|| action::action_module(action))));
     }
-    files
+    // `collect` keeps the order of `emitters`, whichever thread made each file.
+    emitters
+        .par_iter()
+        .map(|(name, tokens)| GeneratedFile { path: format!("{dir}/{name}"), contents: format_rust(spec_path, tokens) })
+        .collect()
 }
 
 /// `src/services.rs`: one module per service, behind its cargo feature.
