@@ -25,7 +25,9 @@ use tcapi::ssl::CertificateOrderSubmitRequest;
 fn request_path(c: &mut Criterion) {
     let credentials = common::credentials();
     let endpoint = common::endpoint();
-    c.bench_function("build_sign_serialize", |b| b.iter(|| common::build_sign_serialize(black_box(&credentials), &endpoint)));
+    c.bench_function("build_sign_serialize", |b| {
+        b.iter(|| common::build_sign_serialize(black_box(&credentials), &endpoint))
+    });
 
     let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
     let timestamp = common::now();
