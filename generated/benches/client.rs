@@ -9,13 +9,16 @@
 //! - `crypto_floor_cached_key`: 2 SHA-256 and the last HMAC from a MAC already keyed with the
 //!   day's signing key: what a request must compute when the key is kept;
 //! - `decode_success` / `decode_error`: `decode_response` of a 200 body;
-//! - `whole_call`: one call through `tcapi::ssl::Client` with a canned transport, rate limit off.
+//! - `whole_call`: one call through `tcapi::ssl::Client` with a canned transport, rate limit off,
+//!   from inside the runtime; `whole_call_block_on` enters the runtime for each call;
+//!   `whole_call_service_error` answers with an error.
 //!
 //! Numbers go to BENCHMARKS.md; nothing here asserts a time.
 
 mod common;
 
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::StatusCode;
@@ -60,15 +63,28 @@ fn decoding(c: &mut Criterion) {
     });
 }
 
+/// Calls measured as a program already running on tokio makes them: every batch inside one
+/// `block_on`. `whole_call_block_on` enters the runtime for each call instead, as a synchronous
+/// caller would.
 fn whole_call(c: &mut Criterion) {
     let runtime = common::runtime();
+    let in_runtime = |b: &mut criterion::Bencher<'_>, client: &tcapi::ssl::Client| {
+        b.iter_custom(|iterations| {
+            runtime.block_on(async {
+                let started = Instant::now();
+                for _ in 0..iterations {
+                    black_box(common::whole_call(black_box(client)).await);
+                }
+                started.elapsed()
+            })
+        })
+    };
     let client = common::canned_client(common::SUCCESS_BODY);
     assert!(runtime.block_on(common::whole_call(&client)), "the canned call failed");
-    c.bench_function("whole_call", |b| b.iter(|| runtime.block_on(common::whole_call(black_box(&client)))));
+    c.bench_function("whole_call", |b| in_runtime(b, &client));
+    c.bench_function("whole_call_block_on", |b| b.iter(|| runtime.block_on(common::whole_call(black_box(&client)))));
     let failing = common::canned_client(common::ERROR_BODY);
-    c.bench_function("whole_call_service_error", |b| {
-        b.iter(|| runtime.block_on(common::whole_call(black_box(&failing))))
-    });
+    c.bench_function("whole_call_service_error", |b| in_runtime(b, &failing));
 }
 
 criterion_group!(benches, request_path, decoding, whole_call);

@@ -14,6 +14,7 @@ import sys
 WORKS = [
     ("whole_call", "one whole call, network replaced by a canned response"),
     ("whole_call_adapter", "  same, Python stubbed at the transport adapter"),
+    ("whole_call_block_on", "  same, tcapi entering the tokio runtime for each call"),
     ("build_sign_serialize", "build + serialize + sign a request"),
     ("sign", "signing alone (body bytes -> Authorization)"),
     ("sign_key_derived", "  same, first call of the day: signing key derived"),
@@ -77,6 +78,8 @@ def main():
         rust = by.get(("rust", work))
         if rust is None and work == "whole_call_adapter":
             rust = by.get(("rust", "whole_call"))
+        if python is None and work == "whole_call_block_on":
+            python = by.get(("python", "whole_call"))
         if python is None and work == "sign_key_derived":
             # The SDK derives the key for every request: its one signing time compares with both rows.
             python = by.get(("python", "sign"))
