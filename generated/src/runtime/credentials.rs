@@ -197,7 +197,8 @@ fn is_header_value_byte(byte: u8) -> bool {
 /// Gives credentials for each call, so rotated temporary credentials are picked up.
 ///
 /// Called once per attempt, from async code: implementations should answer quickly (cache what
-/// is expensive to fetch).
+/// is expensive to fetch). Returning clones of the same [`Credentials`] while they stay valid
+/// also keeps the signing keys derived from them; new ones derive their keys again.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// The credentials to sign the next request with.
     fn credentials(&self) -> Result<Credentials, CredentialsError>;
