@@ -172,15 +172,7 @@ impl FloorInput {
     /// SHA-256 of the canonical request, and the four chained HMAC-SHA256 (date, service,
     /// `tc3_request`, string to sign). No formatting, hex or allocation.
     pub fn compute(&self) -> [u8; 32] {
-        let body_hash = Sha256::digest(&self.body);
-        let canonical_hash = Sha256::digest(&self.canonical_request);
-        let k_date = hmac(&self.key, &self.date);
-        let k_service = hmac(&k_date, b"ssl");
-        let k_signing = hmac(&k_service, b"tc3_request");
-        let mut signature = hmac(&k_signing, &self.string_to_sign);
-        // Keep the two digests alive so they are not optimized away.
-        signature[0] ^= body_hash[0] ^ canonical_hash[0];
-        signature
+        self.compute_with(&self.keyed_signing_mac())
     }
 }
 
@@ -200,6 +192,7 @@ impl FloorInput {
         let mut mac = keyed.clone();
         mac.update(&self.string_to_sign);
         let mut signature: [u8; 32] = mac.finalize().into_bytes().into();
+        // Keep the two digests alive so they are not optimized away.
         signature[0] ^= body_hash[0] ^ canonical_hash[0];
         signature
     }
