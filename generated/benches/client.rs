@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the request path: `cargo bench -p tcapi --bench client`.
 //!
 //! - `build_sign_serialize`: builder → `serde_json::to_vec` → TC3 signature of those exact bytes →
-//!   `http::Request` with every header (`tcapi::runtime::sign::signed_request`);
+//!   `http::Request` with every header, from the action's kept `RequestTemplate`;
 //! - `authorization`: the `Authorization` value alone from the body bytes (the day's signing key
 //!   derived on the first iteration and kept by the credentials);
 //! - `authorization_key_derived`: the same with fresh credentials, so the key is derived each time;
@@ -27,9 +27,9 @@ use tcapi::ssl::CertificateOrderSubmitRequest;
 
 fn request_path(c: &mut Criterion) {
     let credentials = common::credentials();
-    let endpoint = common::endpoint();
+    let template = common::template();
     c.bench_function("build_sign_serialize", |b| {
-        b.iter(|| common::build_sign_serialize(black_box(&credentials), &endpoint))
+        b.iter(|| common::build_sign_serialize(black_box(&credentials), &template))
     });
 
     let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();

@@ -105,9 +105,9 @@ fn main() {
     }
     if wanted("build_sign_serialize") {
         let credentials = common::credentials();
-        let endpoint = common::endpoint();
-        let samples = time(&options, || common::build_sign_serialize(black_box(&credentials), &endpoint));
-        report(&options, "build_sign_serialize", "builder, serde_json::to_vec, sign::signed_request", samples);
+        let template = common::template();
+        let samples = time(&options, || common::build_sign_serialize(black_box(&credentials), &template));
+        report(&options, "build_sign_serialize", "builder, serde_json::to_vec, RequestTemplate::signed", samples);
     }
     if wanted("sign") {
         let credentials = common::credentials();

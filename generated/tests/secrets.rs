@@ -242,10 +242,9 @@ async fn signature_expire_tells_the_user_to_check_the_system_clock() {
         version: ssl::SERVICE.version,
         region: None,
         language: "en-US",
-        timestamp: an_hour_ago,
     };
     let body = Bytes::from(serde_json::to_vec(&request()).unwrap());
-    let signed = sign::signed_request(&credentials(), &parts, body).unwrap();
+    let signed = sign::signed_request(&credentials(), &parts, an_hour_ago, body).unwrap();
     let transport = ReqwestTransport::new(Duration::from_secs(5), Duration::from_secs(5)).unwrap();
     let response = transport.send(signed, 1024 * 1024).await.unwrap();
     assert_eq!(server.requests()[0].rejection, Some("AuthFailure.SignatureExpire"));

@@ -1,6 +1,6 @@
 //! Generated ssl actions end to end over loopback, against the built-in mock server (which checks
 //! every signature): an action with nested structures in its request and response, one with
-//! lists, and a paginator walking several pages.
+//! lists, a paginator walking several pages, and actions alternating on one client.
 
 use futures_util::StreamExt;
 use tcapi::runtime::mock::{MockServer, Reply, example_credentials};
@@ -68,6 +68,31 @@ async fn nested_structures_travel_both_ways() {
             "Tags": [{"TagKey": "team", "TagValue": "web"}]
         })
     );
+}
+
+/// A client keeps each action's fixed headers after its first call; alternating actions must still
+/// each send their own `X-TC-Action`, with a signature made for that request.
+#[tokio::test]
+async fn alternating_actions_on_one_client_each_send_their_own_headers() {
+    let server = mock().await;
+    let client = client(&server);
+    for _ in 0..2 {
+        if let Err(error) = client.describe_certificate().certificate_id("a1").send().await {
+            panic!("DescribeCertificate failed: {error}");
+        }
+        if let Err(error) = client.certificate_order_submit().cert_id("c1").send().await {
+            panic!("CertificateOrderSubmit failed: {error}");
+        }
+    }
+    let requests = server.requests();
+    let actions: Vec<&str> = requests.iter().map(|request| request.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["DescribeCertificate", "CertificateOrderSubmit", "DescribeCertificate", "CertificateOrderSubmit"]
+    );
+    assert!(requests.iter().all(|request| request.signature_valid), "the mock rejected a signature");
+    assert_eq!(received_json(&server, 2), serde_json::json!({"CertificateId": "a1"}));
+    assert_eq!(received_json(&server, 3), serde_json::json!({"CertId": "c1"}));
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::{HeaderValue, Request, Response};
 use sha2::{Digest, Sha256};
-use tcapi::runtime::sign::{self, RequestParts, SignError};
+use tcapi::runtime::sign::{self, RequestParts, RequestTemplate, SignError};
 use tcapi::runtime::{Credentials, Endpoint, HttpTransport, RateLimit, Site, TransportFuture};
 use tcapi::ssl::{CertificateOrderSubmitRequest, VerifyType};
 
@@ -44,16 +44,21 @@ pub fn endpoint() -> Endpoint {
     }
 }
 
-/// Everything the request carries besides the body and the credentials, as the client fills it in.
-pub fn parts(endpoint: &Endpoint, timestamp: i64) -> RequestParts<'_> {
-    RequestParts {
-        endpoint,
+/// What every request of the action carries besides the body, the timestamp and the credentials,
+/// made once as the client keeps it after the action's first call.
+pub fn template() -> RequestTemplate {
+    let endpoint = endpoint();
+    let parts = RequestParts {
+        endpoint: &endpoint,
         service: "ssl",
         action: "CertificateOrderSubmit",
         version: "2019-12-05",
         region: None,
         language: "en-US",
-        timestamp,
+    };
+    match RequestTemplate::new(&parts) {
+        Ok(template) => template,
+        Err(error) => panic!("{error}"),
     }
 }
 
@@ -71,12 +76,15 @@ pub fn build_request() -> CertificateOrderSubmitRequest {
 }
 
 /// Builder, `serde_json::to_vec`, then a signed `http::Request` over exactly those bytes: what the
-/// client does before handing a request to its transport. The endpoint is made beforehand, as the
-/// client keeps it after a service's first call.
-pub fn build_sign_serialize(credentials: &Credentials, endpoint: &Endpoint) -> Result<Request<Bytes>, SignError> {
+/// client does before handing a request to its transport. The template is made beforehand, as the
+/// client keeps it after the action's first call.
+pub fn build_sign_serialize(
+    credentials: &Credentials,
+    template: &RequestTemplate,
+) -> Result<Request<Bytes>, SignError> {
     let request = build_request();
     let body = serde_json::to_vec(&request).unwrap_or_default();
-    sign::signed_request(credentials, &parts(endpoint, now()), Bytes::from(body))
+    template.signed(credentials, now(), Bytes::from(body))
 }
 
 /// A transport that never touches the network: every request gets the same canned response.

@@ -13,13 +13,13 @@ use http::{Request, StatusCode};
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
-use super::action::{Action, ActionInfo, ErrorCode, ServiceInfo};
+use super::action::{Action, ActionInfo, ErrorCode};
 use super::config::{Config, Endpoint};
 use super::decode::{self, NotOutput, Probe};
 use super::error::{BuildError, ConfigError, Error, UntypedCode};
 use super::rate_limit::{Pacer, Pacers};
 use super::retry::is_rate_limit_code;
-use super::sign::{self, RequestParts, SignError};
+use super::sign::{RequestParts, RequestTemplate, SignError};
 use super::transport::TransportError;
 
 /// A Tencent Cloud API client. Cheap to clone: clones share the configuration, the connection
@@ -32,8 +32,10 @@ pub struct Client {
 struct Inner {
     config: Config,
     pacers: Pacers,
-    /// Default endpoints by host, made on a service's first call instead of on every call.
-    endpoints: Mutex<HashMap<&'static str, Endpoint>>,
+    /// Request templates by the address of their action's `'static` [`ActionInfo`], made on an
+    /// action's first call instead of on every call. One address holds one action for the whole
+    /// program, so a hit is always the right template.
+    templates: Mutex<HashMap<usize, Arc<RequestTemplate>>>,
 }
 
 impl fmt::Debug for Client {
@@ -63,7 +65,7 @@ type DecodeOutput<'a> = dyn FnMut(&[u8]) -> Result<(), NotOutput> + Send + 'a;
 impl Client {
     /// A client with this configuration.
     pub fn new(config: Config) -> Self {
-        Client { inner: Arc::new(Inner { config, pacers: Pacers::default(), endpoints: Mutex::default() }) }
+        Client { inner: Arc::new(Inner { config, pacers: Pacers::default(), templates: Mutex::default() }) }
     }
 
     /// The configuration.
@@ -126,7 +128,7 @@ impl Inner {
         if info.region_required && config.region.is_none() {
             return Err(ConfigError::RegionRequired { action: info.name }.into());
         }
-        let endpoint = self.endpoint_for(info.service)?;
+        let template = self.template_for(info)?;
         let pacer = config
             .rate_limit_for(info.name, info.rate_limit)
             .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
@@ -136,7 +138,7 @@ impl Inner {
             let span =
                 tracing::debug_span!("tcapi.attempt", attempt, request_id = Empty, status = Empty, latency_ms = Empty,);
             let outcome = self
-                .attempt(info, &endpoint, body.clone(), pacer.as_deref(), retryable, &mut *decode_output)
+                .attempt(info, &template, body.clone(), pacer.as_deref(), retryable, &mut *decode_output)
                 .instrument(span)
                 .await;
             let result = match outcome {
@@ -160,7 +162,7 @@ impl Inner {
     async fn attempt(
         &self,
         info: &'static ActionInfo,
-        endpoint: &Endpoint,
+        template: &RequestTemplate,
         body: Bytes,
         pacer: Option<&Pacer>,
         retryable: RetryableCode,
@@ -170,7 +172,7 @@ impl Inner {
         if let Some(pacer) = pacer {
             pacer.wait_turn().await;
         }
-        let request = self.request_for_attempt(info, endpoint, body)?;
+        let request = self.request_for_attempt(info, template, body)?;
 
         let span = Span::current();
         // The clock is read only when the span records the latency.
@@ -182,7 +184,7 @@ impl Inner {
         }
         let response = match result {
             Err(_elapsed) => return Err(Failure::last(Error::Timeout { timeout: config.request_timeout })),
-            Ok(Err(error)) => return Err(self.transport_failure(error, endpoint)),
+            Ok(Err(error)) => return Err(self.transport_failure(error, template.endpoint())),
             Ok(Ok(response)) => response,
         };
         let status = response.status();
@@ -227,47 +229,44 @@ impl Inner {
     fn request_for_attempt(
         &self,
         info: &'static ActionInfo,
-        endpoint: &Endpoint,
+        template: &RequestTemplate,
         body: Bytes,
     ) -> Result<Request<Bytes>, Failure> {
-        let config = &self.config;
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
+        let request = if info.unsigned {
+            template.unsigned(timestamp, body)
+        } else {
+            let credentials = self.config.credentials.credentials().map_err(Failure::last)?;
+            template.signed(&credentials, timestamp, body)
+        };
+        request.map_err(|error| match error {
+            SignError::Credentials(error) => Failure::last(error),
+            other => Failure::last(invalid_request(&other)),
+        })
+    }
+
+    /// The kept template of `info`'s requests, made on its first call.
+    fn template_for(&self, info: &'static ActionInfo) -> Result<Arc<RequestTemplate>, ConfigError> {
+        let key = std::ptr::from_ref(info).addr();
+        let mut templates = self.templates.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(template) = templates.get(&key) {
+            return Ok(Arc::clone(template));
+        }
+        let config = &self.config;
+        let endpoint = config.endpoint_for(info.service)?;
         let parts = RequestParts {
-            endpoint,
+            endpoint: &endpoint,
             service: info.service.name,
             action: info.name,
             version: info.service.version,
             region: config.region.as_deref(),
             language: config.language.as_str(),
-            timestamp,
         };
-        let request = if info.unsigned {
-            sign::unsigned_request(&parts, body)
-        } else {
-            let credentials = config.credentials.credentials().map_err(Failure::last)?;
-            sign::signed_request(&credentials, &parts, body)
-        };
-        request.map_err(|error| match error {
-            SignError::Credentials(error) => Failure::last(error),
-            other => Failure::last(ConfigError::InvalidSetting { setting: "request", reason: sign_problem(&other) }),
-        })
-    }
-
-    /// [`Config::endpoint_for`], with default endpoints kept.
-    fn endpoint_for(&self, service: &ServiceInfo) -> Result<Endpoint, ConfigError> {
-        if let Some(endpoint) = &self.config.endpoint {
-            return Ok(endpoint.clone());
-        }
-        let host = self.config.site.host_of(service);
-        let mut endpoints = self.endpoints.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(endpoint) = endpoints.get(host) {
-            return Ok(endpoint.clone());
-        }
-        let endpoint = Endpoint::for_service(service, self.config.site)?;
-        endpoints.insert(host, endpoint.clone());
-        Ok(endpoint)
+        let template = Arc::new(RequestTemplate::new(&parts).map_err(|error| invalid_request(&error))?);
+        templates.insert(key, Arc::clone(&template));
+        Ok(template)
     }
 
     fn transport_failure(&self, error: TransportError, endpoint: &Endpoint) -> Failure {
@@ -284,11 +283,13 @@ impl Inner {
     }
 }
 
-fn sign_problem(error: &SignError) -> &'static str {
-    match error {
+/// A request that cannot be built or signed for a reason of the configuration, never a secret.
+fn invalid_request(error: &SignError) -> ConfigError {
+    let reason = match error {
         SignError::InvalidPart(_) => "the endpoint, action, version, region or language cannot go into an HTTP header",
         _ => "the clock is outside the range a signature can express",
-    }
+    };
+    ConfigError::InvalidSetting { setting: "request", reason }
 }
 
 fn millis(duration: Duration) -> u64 {

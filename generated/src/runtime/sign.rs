@@ -255,7 +255,7 @@ pub fn authorization(credentials: &Credentials, input: &SigningInput<'_>) -> Res
     Ok(header)
 }
 
-/// Everything a request carries besides the body and the credentials.
+/// Everything a request of one action carries besides the body, the timestamp and the credentials.
 ///
 /// The names are `'static`, as the generated code's are: their headers are made from the strings
 /// themselves, without a copy.
@@ -273,8 +273,6 @@ pub struct RequestParts<'a> {
     pub region: Option<&'a str>,
     /// `X-TC-Language` (`en-US`).
     pub language: &'static str,
-    /// `X-TC-Timestamp`, Unix seconds.
-    pub timestamp: i64,
 }
 
 /// Why a signed request could not be built.
@@ -292,83 +290,116 @@ pub enum SignError {
     Timestamp(#[from] TimestampOutOfRange),
 }
 
-/// A complete signed POST request with all the API's headers.
+/// The part of an action's requests that is the same on every call: the URI and every header but
+/// the timestamp, the token and the signature, each checked once.
+///
+/// A client keeps one per action, so a call copies these headers instead of checking and hashing
+/// each of them again (BENCHMARKS.md).
+#[derive(Debug, Clone)]
+pub struct RequestTemplate {
+    endpoint: Endpoint,
+    service: &'static str,
+    headers: HeaderMap,
+}
+
+impl RequestTemplate {
+    /// The template of `parts`' requests; fails when a part cannot go into a header.
+    pub fn new(parts: &RequestParts<'_>) -> Result<Self, SignError> {
+        // Checked like any header value, but not copied.
+        let static_value = |what: &'static str, text: &'static str| {
+            HeaderValue::from_maybe_shared(Bytes::from_static(text.as_bytes()))
+                .map_err(|_| SignError::InvalidPart(what))
+        };
+        let mut fixed = HeaderMap::with_capacity(10);
+        fixed.insert(HOST, parts.endpoint.host_header().clone());
+        fixed.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+        fixed.insert(headers::ACTION, static_value("action", parts.action)?);
+        fixed.insert(headers::VERSION, static_value("version", parts.version)?);
+        if let Some(region) = parts.region {
+            fixed.insert(headers::REGION, HeaderValue::from_str(region).map_err(|_| SignError::InvalidPart("region"))?);
+        }
+        fixed.insert(headers::LANGUAGE, static_value("language", parts.language)?);
+        fixed.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
+        Ok(RequestTemplate { endpoint: parts.endpoint.clone(), service: parts.service, headers: fixed })
+    }
+
+    /// Where the requests go.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// A complete signed POST request over `body`, made at `timestamp` (Unix seconds).
+    pub fn signed(&self, credentials: &Credentials, timestamp: i64, body: Bytes) -> Result<Request<Bytes>, SignError> {
+        let authorization = authorization(
+            credentials,
+            &SigningInput {
+                service: self.service,
+                host: self.endpoint.host(),
+                content_type: CONTENT_TYPE_JSON,
+                timestamp,
+                body: &body,
+            },
+        )?;
+        let header_safe = |origin: &str| CredentialsError::InvalidValue {
+            origin: origin.into(),
+            problem: InvalidValueProblem::NotHeaderSafe,
+        };
+        // From the `String` itself: no copy of the header value.
+        let mut authorization = HeaderValue::try_from(authorization).map_err(|_| header_safe("secret id"))?;
+        authorization.set_sensitive(true);
+        let token = match credentials.token() {
+            Some(token) => {
+                let mut token = HeaderValue::from_str(token.expose_secret()).map_err(|_| header_safe("token"))?;
+                token.set_sensitive(true);
+                Some(token)
+            }
+            None => None,
+        };
+        self.request(timestamp, body, authorization, token)
+    }
+
+    /// A complete POST request for an action Tencent takes without a signature (`skip_sign`):
+    /// `Authorization: SKIP`, as the official SDKs send it, and no credentials at all.
+    pub fn unsigned(&self, timestamp: i64, body: Bytes) -> Result<Request<Bytes>, SignError> {
+        self.request(timestamp, body, HeaderValue::from_static("SKIP"), None)
+    }
+
+    fn request(
+        &self,
+        timestamp: i64,
+        body: Bytes,
+        authorization: HeaderValue,
+        token: Option<HeaderValue>,
+    ) -> Result<Request<Bytes>, SignError> {
+        let mut header_map = self.headers.clone();
+        // Copied from a stack buffer in one exact allocation; `HeaderValue::from(i64)` takes two.
+        let mut text = itoa::Buffer::new();
+        let timestamp =
+            HeaderValue::from_str(text.format(timestamp)).map_err(|_| SignError::InvalidPart("timestamp"))?;
+        header_map.insert(headers::TIMESTAMP, timestamp);
+        if let Some(token) = token {
+            header_map.insert(headers::TOKEN, token);
+        }
+        header_map.insert(AUTHORIZATION, authorization);
+
+        // Filled in place rather than through `Request::builder()`, which moves its parts around.
+        let mut request = Request::new(body);
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = self.endpoint.uri().clone();
+        *request.headers_mut() = header_map;
+        Ok(request)
+    }
+}
+
+/// A complete signed POST request with all the API's headers: [`RequestTemplate::signed`] without
+/// keeping the template.
 pub fn signed_request(
     credentials: &Credentials,
     parts: &RequestParts<'_>,
+    timestamp: i64,
     body: Bytes,
 ) -> Result<Request<Bytes>, SignError> {
-    let authorization = authorization(
-        credentials,
-        &SigningInput {
-            service: parts.service,
-            host: parts.endpoint.host(),
-            content_type: CONTENT_TYPE_JSON,
-            timestamp: parts.timestamp,
-            body: &body,
-        },
-    )?;
-    let header_safe = |origin: &str| CredentialsError::InvalidValue {
-        origin: origin.into(),
-        problem: InvalidValueProblem::NotHeaderSafe,
-    };
-    // From the `String` itself: no copy of the header value.
-    let mut authorization = HeaderValue::try_from(authorization).map_err(|_| header_safe("secret id"))?;
-    authorization.set_sensitive(true);
-    let token = match credentials.token() {
-        Some(token) => {
-            let mut token = HeaderValue::from_str(token.expose_secret()).map_err(|_| header_safe("token"))?;
-            token.set_sensitive(true);
-            Some(token)
-        }
-        None => None,
-    };
-    request_with_headers(parts, body, authorization, token)
-}
-
-/// A complete POST request for an action Tencent takes without a signature (`skip_sign`):
-/// `Authorization: SKIP`, as the official SDKs send it, and no credentials at all.
-pub fn unsigned_request(parts: &RequestParts<'_>, body: Bytes) -> Result<Request<Bytes>, SignError> {
-    request_with_headers(parts, body, HeaderValue::from_static("SKIP"), None)
-}
-
-fn request_with_headers(
-    parts: &RequestParts<'_>,
-    body: Bytes,
-    authorization: HeaderValue,
-    token: Option<HeaderValue>,
-) -> Result<Request<Bytes>, SignError> {
-    // Checked like any header value, but not copied.
-    let static_value = |what: &'static str, text: &'static str| {
-        HeaderValue::from_maybe_shared(Bytes::from_static(text.as_bytes())).map_err(|_| SignError::InvalidPart(what))
-    };
-    let mut header_map = HeaderMap::with_capacity(10);
-    header_map.insert(HOST, parts.endpoint.host_header().clone());
-    header_map.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-    header_map.insert(headers::ACTION, static_value("action", parts.action)?);
-    header_map.insert(headers::VERSION, static_value("version", parts.version)?);
-    // Copied from a stack buffer in one exact allocation; `HeaderValue::from(i64)` takes two.
-    let mut timestamp = itoa::Buffer::new();
-    let timestamp =
-        HeaderValue::from_str(timestamp.format(parts.timestamp)).map_err(|_| SignError::InvalidPart("timestamp"))?;
-    header_map.insert(headers::TIMESTAMP, timestamp);
-    if let Some(region) = parts.region {
-        header_map
-            .insert(headers::REGION, HeaderValue::from_str(region).map_err(|_| SignError::InvalidPart("region"))?);
-    }
-    if let Some(token) = token {
-        header_map.insert(headers::TOKEN, token);
-    }
-    header_map.insert(headers::LANGUAGE, static_value("language", parts.language)?);
-    header_map.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
-    header_map.insert(AUTHORIZATION, authorization);
-
-    // Filled in place rather than through `Request::builder()`, which moves its parts around.
-    let mut request = Request::new(body);
-    *request.method_mut() = Method::POST;
-    *request.uri_mut() = parts.endpoint.uri().clone();
-    *request.headers_mut() = header_map;
-    Ok(request)
+    RequestTemplate::new(parts)?.signed(credentials, timestamp, body)
 }
 
 /// Why a request's signature was rejected; each maps to the API's error code.
@@ -550,9 +581,8 @@ mod tests {
             version: "2019-12-05",
             region: None,
             language: "en-US",
-            timestamp: 1_700_000_000,
         };
-        match signed_request(credentials, &parts, Bytes::from_static(VECTOR_1_BODY.as_bytes())) {
+        match signed_request(credentials, &parts, 1_700_000_000, Bytes::from_static(VECTOR_1_BODY.as_bytes())) {
             Ok(request) => request,
             Err(error) => panic!("signing failed: {error}"),
         }
