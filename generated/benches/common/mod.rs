@@ -159,13 +159,13 @@ impl FloorInput {
     /// The values for the benchmark's request signed at `timestamp` (2023-11-14 for 1700000000).
     pub fn new(timestamp: i64) -> Self {
         let body = serde_json::to_vec(&build_request()).unwrap_or_default();
-        let body_hash = hex::encode(Sha256::digest(&body));
+        let body_hash = const_hex::encode(Sha256::digest(&body));
         let canonical_request =
             format!("POST\n/\n\ncontent-type:application/json\nhost:{HOST}\n\ncontent-type;host\n{body_hash}");
         let date = "2023-11-14";
         let string_to_sign = format!(
             "TC3-HMAC-SHA256\n{timestamp}\n{date}/ssl/tc3_request\n{}",
-            hex::encode(Sha256::digest(canonical_request.as_bytes()))
+            const_hex::encode(Sha256::digest(canonical_request.as_bytes()))
         );
         FloorInput {
             body,

@@ -107,7 +107,7 @@ fn utc_date(timestamp: i64) -> Option<[u8; 10]> {
 fn hex32(bytes: &[u8]) -> [u8; 64] {
     let mut out = [0u8; 64];
     // 32 bytes always fill exactly 64 hex digits, so this cannot fail.
-    let _ = hex::encode_to_slice(bytes, &mut out);
+    let _ = const_hex::encode_to_slice(bytes, &mut out);
     out
 }
 
@@ -476,7 +476,7 @@ pub fn verify(
     }
     let credential = credential.ok_or(VerifyError::Malformed("Authorization Credential"))?;
     let signature = signature
-        .and_then(|hex_text| hex::decode(hex_text).ok())
+        .and_then(|hex_text| const_hex::decode(hex_text).ok())
         .ok_or(VerifyError::Malformed("Authorization Signature"))?;
     if signed_headers != Some(SIGNED_HEADERS) {
         return Err(VerifyError::Malformed("Authorization SignedHeaders"));
