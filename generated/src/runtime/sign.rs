@@ -320,6 +320,10 @@ impl RequestTemplate {
         }
         fixed.insert(headers::LANGUAGE, static_value("language", parts.language)?);
         fixed.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
+        // Placeholders each request replaces: a clone of the map has room for exactly the entries
+        // it holds, so adding them instead would grow it on every request.
+        fixed.insert(headers::TIMESTAMP, HeaderValue::from_static(""));
+        fixed.insert(AUTHORIZATION, HeaderValue::from_static(""));
         Ok(RequestTemplate { endpoint: parts.endpoint.clone(), service: parts.service, headers: fixed })
     }
 
