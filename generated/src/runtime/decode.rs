@@ -200,7 +200,7 @@ pub(crate) enum NotOutput {
 pub(crate) fn success_output<T: DeserializeOwned>(body: &[u8]) -> Result<T, NotOutput> {
     let mut error_present = false;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let output = OutputEnvelope { error_present: &mut error_present, output: PhantomData::<T> }
+    let output = OutputEnvelope(ResponseSeed { error_present: &mut error_present, output: PhantomData::<T> })
         .deserialize(&mut deserializer)
         .and_then(|output| deserializer.end().map(|()| output));
     match output {
@@ -221,11 +221,9 @@ pub(crate) fn undecodable<C: ErrorCode>(not_output: &NotOutput, body: &[u8], req
     }
 }
 
-/// `{"Response": output}`, read as an object only (like the probe's envelope).
-struct OutputEnvelope<'f, T> {
-    error_present: &'f mut bool,
-    output: PhantomData<T>,
-}
+/// `{"Response": output}`, read as an object only (like the probe's envelope); it hands its seed to
+/// the one `Response`.
+struct OutputEnvelope<'f, T>(ResponseSeed<'f, T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OutputEnvelope<'_, T> {
     type Value = T;
@@ -243,13 +241,13 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OutputEnvelope<'_, T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut seed = Some(self.0);
         let mut output = None;
         while let Some(key) = map.next_key()? {
             match key {
-                ProbeKey::Response if output.is_some() => return Err(de::Error::duplicate_field("Response")),
                 ProbeKey::Response => {
-                    let response = ResponseSeed { error_present: &mut *self.error_present, output: PhantomData };
-                    output = Some(map.next_value_seed(response)?);
+                    let seed = seed.take().ok_or_else(|| de::Error::duplicate_field("Response"))?;
+                    output = Some(map.next_value_seed(seed)?);
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
