@@ -4,7 +4,7 @@
 //! credentials, TC3-HMAC-SHA256 signing, transport, retries, rate limiting, errors) is written by
 //! hand in [`runtime`].
 
-pub mod runtime;
+pub use ::tcapi_runtime as runtime;
 
 // Generated code is formatted by prettyplease, which rustfmt would reformat differently.
 #[rustfmt::skip]

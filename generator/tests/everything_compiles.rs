@@ -1,13 +1,9 @@
 //! Compiles the snapshot of `fixtures/everything.yaml` against the real runtime and runs the tests
 //! the generator wrote for it (its examples and enum values), so every feature of the format is
-//! known to produce code that builds and behaves. The snapshot refers to `crate::runtime`, which
-//! this test crate provides by re-exporting the runtime of `tcapi`.
+//! known to produce code that builds and behaves. The snapshot names the runtime by its absolute
+//! path, `::tcapi_runtime`, as every generated module does.
 
 #![allow(clippy::unwrap_used)]
-
-mod runtime {
-    pub use tcapi::runtime::*;
-}
 
 // The snapshot is prettyplease output, byte for byte; rustfmt must not touch it.
 #[rustfmt::skip]

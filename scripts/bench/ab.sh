@@ -4,7 +4,7 @@
 #   scripts/bench/ab.sh REV REV...        (e.g. `fb85657 HEAD`)
 #
 # For each revision it extracts a scratch copy under target/ab/<rev> (`git archive`) and builds
-# generated/benches/compare.rs there with the bench profile (one target directory for all of them,
+# runtime/benches/compare.rs there with the bench profile (one target directory for all of them,
 # so the dependencies are built once). It then runs the binaries one after the other, RUNS times,
 # each a fresh process timing `--only WORK` with ITERATIONS x REPEATS calls, and prints for each
 # revision the minimum, lower quartile, median and upper quartile of the processes' best repeats
@@ -34,7 +34,7 @@ for rev in "$@"; do
     mkdir -p "$dir"
     git -C "$root" archive "$sha" | tar -x -C "$dir"
     echo "== building the compare benchmark at $sha" >&2
-    executable=$(cd "$dir" && CARGO_TARGET_DIR=$out/target cargo build --profile bench -p tcapi --bench compare \
+    executable=$(cd "$dir" && CARGO_TARGET_DIR=$out/target cargo build --profile bench -p tcapi-runtime --bench compare \
         --message-format=json-render-diagnostics | python3 -c '
 import json, sys
 for line in sys.stdin:

@@ -4,7 +4,7 @@
 #   scripts/bench/compare.sh
 #
 # 1. creates target/bench-venv (python3 -m venv) and installs the pinned SDK from PyPI;
-# 2. builds generated/benches/{compare,loopback}.rs with the bench (release) profile;
+# 2. builds runtime/benches/{compare,loopback}.rs with the bench (release) profile;
 # 3. times the same work on the same inputs with the same iterations on both sides, in ROUNDS
 #    alternating rounds (a fresh process per side and round): one whole
 #    call with the network replaced by a canned response, build + sign + serialize, signing alone,
@@ -59,8 +59,8 @@ python_sdk() {
 }
 
 # 2. Ours, release.
-echo "== building generated/benches/{compare,loopback}.rs (bench profile)" >&2
-cargo build --profile bench -p tcapi --bench compare --bench loopback \
+echo "== building runtime/benches/{compare,loopback}.rs (bench profile)" >&2
+cargo build --profile bench -p tcapi-runtime --bench compare --bench loopback \
     --message-format=json-render-diagnostics >"$OUT/build.jsonl"
 executable() {
     python3 -c '

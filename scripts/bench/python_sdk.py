@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Python half of scripts/bench/compare.sh: times the official Tencent Cloud Python SDK
 (tencentcloud-sdk-python-common and -ssl, versions pinned in compare.sh) on the same inputs as
-generated/benches/compare.rs and generated/benches/loopback.rs, and prints one JSON object per
+runtime/benches/compare.rs and runtime/benches/loopback.rs, and prints one JSON object per
 line.
 
   python_sdk.py micro --iterations N --repeats R [--only WORK]

@@ -83,7 +83,7 @@ pub fn action_module(action: &Action) -> TokenStream {
     let unsigned = action.unsigned;
     let examples = action.examples.iter().map(|example| {
         let (title, request_json, response_json) = (&example.title, &example.request, &example.response);
-        quote!(crate::runtime::ExampleInfo { title: #title, request: #request_json, response: #response_json })
+        quote!(::tcapi_runtime::ExampleInfo { title: #title, request: #request_json, response: #response_json })
     });
     let builder_item = builder_items(action, &names);
     let paginate_item = action.paginate.as_ref().map(|paginate| paginator(paginate, &names)).unwrap_or_default();
@@ -112,7 +112,7 @@ pub fn action_module(action: &Action) -> TokenStream {
         #error_code_item
 
         #[doc = #info_doc]
-        pub static #info: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+        pub static #info: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
             name: #name,
             service: &super::SERVICE,
             rate_limit: #rate_limit,
@@ -121,10 +121,10 @@ pub fn action_module(action: &Action) -> TokenStream {
             examples: &[#(#examples),*],
         };
 
-        impl crate::runtime::Action for #request {
+        impl ::tcapi_runtime::Action for #request {
             type Output = #response;
             type ErrorCode = #error_code;
-            const INFO: &'static crate::runtime::ActionInfo = &#info;
+            const INFO: &'static ::tcapi_runtime::ActionInfo = &#info;
         }
 
         #builder_item
@@ -152,7 +152,7 @@ fn builder_items(action: &Action, names: &ActionNames) -> TokenStream {
         if field.optional {
             quote!(#name: self.#name)
         } else {
-            quote!(#name: self.#name.ok_or_else(|| crate::runtime::BuildError::missing(#wire))?)
+            quote!(#name: self.#name.ok_or_else(|| ::tcapi_runtime::BuildError::missing(#wire))?)
         }
     });
     let builder_doc = format!(
@@ -183,16 +183,16 @@ fn builder_items(action: &Action, names: &ActionNames) -> TokenStream {
             #( #setters )*
 
             /// The request, or an error naming the first required parameter that is not set.
-            pub fn build(self) -> Result<#request, crate::runtime::BuildError> {
+            pub fn build(self) -> Result<#request, ::tcapi_runtime::BuildError> {
                 Ok(#request { #( #assignments, )* })
             }
         }
 
         impl #builder<super::Client> {
             /// Sends the request: paced, signed, retried when safe, decoded.
-            pub async fn send(self) -> Result<#response, crate::runtime::Error<#error_code>> {
+            pub async fn send(self) -> Result<#response, ::tcapi_runtime::Error<#error_code>> {
                 let client = self.client.clone();
-                let request = self.build().map_err(crate::runtime::Error::Build)?;
+                let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
                 client.send(&request).await
             }
         }
@@ -245,7 +245,7 @@ fn paginator(paginate: &Paginate, names: &ActionNames) -> TokenStream {
     let read_items =
         if paginate.items.optional { quote!(output.#items.unwrap_or_default()) } else { quote!(output.#items) };
     quote! {
-        impl crate::runtime::paginate::Paginated for #request {
+        impl ::tcapi_runtime::paginate::Paginated for #request {
             type Item = #item;
 
             fn offset(&self) -> u64 {
@@ -269,9 +269,9 @@ fn paginator(paginate: &Paginate, names: &ActionNames) -> TokenStream {
             /// Every item of every page, fetched a page at a time as the stream is read.
             pub fn into_stream(
                 self,
-            ) -> impl futures_core::Stream<Item = Result<#item, crate::runtime::Error<#error_code>>> + Send {
+            ) -> impl futures_core::Stream<Item = Result<#item, ::tcapi_runtime::Error<#error_code>>> + Send {
                 let client = self.client.runtime().clone();
-                crate::runtime::paginate::paginate(client, self.build())
+                ::tcapi_runtime::paginate::paginate(client, self.build())
             }
         }
     }

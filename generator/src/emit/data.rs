@@ -69,10 +69,10 @@ pub fn serde_attrs(field: &Field) -> TokenStream {
     let int_bool = field.ty == TypeRef::Scalar(Scalar::IntBool);
     match (field.optional, int_bool) {
         (false, false) => quote!(#[serde(rename = #wire)]),
-        (false, true) => quote!(#[serde(rename = #wire, with = "crate::runtime::wire::int_bool")]),
+        (false, true) => quote!(#[serde(rename = #wire, with = "::tcapi_runtime::wire::int_bool")]),
         (true, false) => quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]),
         (true, true) => quote! {
-            #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", with = "crate::runtime::wire::int_bool_option")]
+            #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", with = "::tcapi_runtime::wire::int_bool_option")]
         },
     }
 }

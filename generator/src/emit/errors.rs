@@ -28,7 +28,7 @@ pub fn error_code_enum(name: &Ident, doc: &str, codes: &[ErrorCode]) -> TokenStr
             Unknown(String),
         }
 
-        impl crate::runtime::ErrorCode for #name {
+        impl ::tcapi_runtime::ErrorCode for #name {
             fn from_code(code: &str) -> Self {
                 match code {
                     #( #wire => Self::#variants, )*
@@ -57,7 +57,7 @@ pub fn error_code_enum(name: &Ident, doc: &str, codes: &[ErrorCode]) -> TokenStr
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::action::fmt_error_code(self, f)
+                ::tcapi_runtime::action::fmt_error_code(self, f)
             }
         }
     }

@@ -58,7 +58,7 @@ pub fn module_root(service: &Service) -> TokenStream {
         #( pub use #modules::*; )*
 
         /// The service as its spec describes it.
-        pub static SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
+        pub static SERVICE: ::tcapi_runtime::ServiceInfo = ::tcapi_runtime::ServiceInfo {
             name: #name,
             version: #version,
             endpoint: #endpoint,
@@ -66,35 +66,35 @@ pub fn module_root(service: &Service) -> TokenStream {
         };
 
         /// Every action of the service, for the mock server and for tools.
-        pub static ACTIONS: &[&crate::runtime::ActionInfo] = &[ #( &#infos ),* ];
+        pub static ACTIONS: &[&::tcapi_runtime::ActionInfo] = &[ #( &#infos ),* ];
 
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
         pub struct Client {
-            runtime: crate::runtime::Client,
+            runtime: ::tcapi_runtime::Client,
         }
 
         impl Client {
             /// A client with its own connections and rate limits.
-            pub fn new(config: crate::runtime::Config) -> Self {
-                Self { runtime: crate::runtime::Client::new(config) }
+            pub fn new(config: ::tcapi_runtime::Config) -> Self {
+                Self { runtime: ::tcapi_runtime::Client::new(config) }
             }
 
             /// A client sharing `runtime`'s connections and rate limits.
-            pub fn from_runtime(runtime: crate::runtime::Client) -> Self {
+            pub fn from_runtime(runtime: ::tcapi_runtime::Client) -> Self {
                 Self { runtime }
             }
 
             /// The service-independent client underneath, to share with other services.
-            pub fn runtime(&self) -> &crate::runtime::Client {
+            pub fn runtime(&self) -> &::tcapi_runtime::Client {
                 &self.runtime
             }
 
             /// Sends a request built beforehand, e.g. with its `builder()`.
-            pub async fn send<A: crate::runtime::Action>(
+            pub async fn send<A: ::tcapi_runtime::Action>(
                 &self,
                 request: &A,
-            ) -> Result<A::Output, crate::runtime::Error<A::ErrorCode>> {
+            ) -> Result<A::Output, ::tcapi_runtime::Error<A::ErrorCode>> {
                 self.runtime.send(request).await
             }
         }

@@ -115,7 +115,7 @@ pub fn tests_file(service: &Service) -> TokenStream {
         #![allow(clippy::unwrap_used)]
 
         use super::*;
-        use crate::runtime::ErrorCode as _;
+        use ::tcapi_runtime::ErrorCode as _;
 
         #( #examples )*
         #( #enums )*

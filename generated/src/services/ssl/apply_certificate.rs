@@ -90,14 +90,14 @@ pub struct ApplyCertificateResponse {
 pub type ApplyCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `ApplyCertificate`.
-pub static APPLY_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static APPLY_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ApplyCertificate",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Applying for a free certificate",
             request: "{\n    \"DvAuthMethod\": \"DNS_AUTO\",\n    \"DomainName\": \"wgc.red\"\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateId\": \"a9TsmZkL\",\n        \"RequestId\": \"0b39eaa4-f938-476d-9b26-19fb07b80936\"\n    }\n}\n",
@@ -105,10 +105,10 @@ pub static APPLY_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::
     ],
 };
 
-impl crate::runtime::Action for ApplyCertificateRequest {
+impl ::tcapi_runtime::Action for ApplyCertificateRequest {
     type Output = ApplyCertificateResponse;
     type ErrorCode = ApplyCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &APPLY_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &APPLY_CERTIFICATE_INFO;
 }
 
 /// Builds a [`ApplyCertificateRequest`]; from [`Client::apply_certificate`](super::Client::apply_certificate) it also sends it.
@@ -243,14 +243,14 @@ impl<C> ApplyCertificateBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<ApplyCertificateRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<ApplyCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(ApplyCertificateRequest {
             dv_auth_method: self
                 .dv_auth_method
-                .ok_or_else(|| crate::runtime::BuildError::missing("DvAuthMethod"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("DvAuthMethod"))?,
             domain_name: self
                 .domain_name
-                .ok_or_else(|| crate::runtime::BuildError::missing("DomainName"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("DomainName"))?,
             project_id: self.project_id,
             package_type: self.package_type,
             contact_email: self.contact_email,
@@ -274,10 +274,10 @@ impl ApplyCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         ApplyCertificateResponse,
-        crate::runtime::Error<ApplyCertificateErrorCode>,
+        ::tcapi_runtime::Error<ApplyCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

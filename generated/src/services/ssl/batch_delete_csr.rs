@@ -30,14 +30,14 @@ pub struct BatchDeleteCSRResponse {
 pub type BatchDeleteCSRErrorCode = super::ErrorCode;
 
 /// What the spec says about `BatchDeleteCSR`.
-pub static BATCH_DELETE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static BATCH_DELETE_CSR_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "BatchDeleteCSR",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Batch deleting CSRs",
             request: "{\n    \"CSRIds\": [\n        11,\n        22,\n        33\n    ]\n}\n",
             response: "{\n    \"Response\": {\n        \"Success\": [\n            22,\n            33\n        ],\n        \"RequestId\": \"5779b652-9c64-45b3-a6f4-641db7376a2e\"\n    }\n}\n",
@@ -45,10 +45,10 @@ pub static BATCH_DELETE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::A
     ],
 };
 
-impl crate::runtime::Action for BatchDeleteCSRRequest {
+impl ::tcapi_runtime::Action for BatchDeleteCSRRequest {
     type Output = BatchDeleteCSRResponse;
     type ErrorCode = BatchDeleteCSRErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &BATCH_DELETE_CSR_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &BATCH_DELETE_CSR_INFO;
 }
 
 /// Builds a [`BatchDeleteCSRRequest`]; from [`Client::batch_delete_csr`](super::Client::batch_delete_csr) it also sends it.
@@ -76,11 +76,11 @@ impl<C> BatchDeleteCSRBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<BatchDeleteCSRRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<BatchDeleteCSRRequest, ::tcapi_runtime::BuildError> {
         Ok(BatchDeleteCSRRequest {
             csr_ids: self
                 .csr_ids
-                .ok_or_else(|| crate::runtime::BuildError::missing("CSRIds"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CSRIds"))?,
         })
     }
 }
@@ -89,9 +89,12 @@ impl BatchDeleteCSRBuilder<super::Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
     pub async fn send(
         self,
-    ) -> Result<BatchDeleteCSRResponse, crate::runtime::Error<BatchDeleteCSRErrorCode>> {
+    ) -> Result<
+        BatchDeleteCSRResponse,
+        ::tcapi_runtime::Error<BatchDeleteCSRErrorCode>,
+    > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -30,14 +30,14 @@ pub struct CancelAuditCertificateResponse {
 pub type CancelAuditCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `CancelAuditCertificate`.
-pub static CANCEL_AUDIT_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CANCEL_AUDIT_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CancelAuditCertificate",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Canceling certificate review",
             request: "{\n    \"CertificateId\": \"abcdefg\"\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"xxx-xxx-xxx-xxx\",\n        \"Result\": true\n    }\n}\n",
@@ -45,10 +45,10 @@ pub static CANCEL_AUDIT_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::ru
     ],
 };
 
-impl crate::runtime::Action for CancelAuditCertificateRequest {
+impl ::tcapi_runtime::Action for CancelAuditCertificateRequest {
     type Output = CancelAuditCertificateResponse;
     type ErrorCode = CancelAuditCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CANCEL_AUDIT_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CANCEL_AUDIT_CERTIFICATE_INFO;
 }
 
 /// Builds a [`CancelAuditCertificateRequest`]; from [`Client::cancel_audit_certificate`](super::Client::cancel_audit_certificate) it also sends it.
@@ -81,11 +81,11 @@ impl<C> CancelAuditCertificateBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<CancelAuditCertificateRequest, crate::runtime::BuildError> {
+    ) -> Result<CancelAuditCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(CancelAuditCertificateRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
         })
     }
 }
@@ -96,10 +96,10 @@ impl CancelAuditCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         CancelAuditCertificateResponse,
-        crate::runtime::Error<CancelAuditCertificateErrorCode>,
+        ::tcapi_runtime::Error<CancelAuditCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

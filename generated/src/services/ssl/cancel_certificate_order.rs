@@ -30,14 +30,14 @@ pub struct CancelCertificateOrderResponse {
 pub type CancelCertificateOrderErrorCode = super::ErrorCode;
 
 /// What the spec says about `CancelCertificateOrder`.
-pub static CANCEL_CERTIFICATE_ORDER_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CANCEL_CERTIFICATE_ORDER_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CancelCertificateOrder",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Canceling a certificate order",
             request: "{\n    \"CertificateId\": \"hehj***jsj\"\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateId\": \"hjejs**jsj\",\n        \"RequestId\": \"9b397ac6-7d01-4fbc-8acc-52dd6ff0877b\"\n    }\n}\n",
@@ -45,10 +45,10 @@ pub static CANCEL_CERTIFICATE_ORDER_INFO: crate::runtime::ActionInfo = crate::ru
     ],
 };
 
-impl crate::runtime::Action for CancelCertificateOrderRequest {
+impl ::tcapi_runtime::Action for CancelCertificateOrderRequest {
     type Output = CancelCertificateOrderResponse;
     type ErrorCode = CancelCertificateOrderErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CANCEL_CERTIFICATE_ORDER_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CANCEL_CERTIFICATE_ORDER_INFO;
 }
 
 /// Builds a [`CancelCertificateOrderRequest`]; from [`Client::cancel_certificate_order`](super::Client::cancel_certificate_order) it also sends it.
@@ -81,11 +81,11 @@ impl<C> CancelCertificateOrderBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<CancelCertificateOrderRequest, crate::runtime::BuildError> {
+    ) -> Result<CancelCertificateOrderRequest, ::tcapi_runtime::BuildError> {
         Ok(CancelCertificateOrderRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
         })
     }
 }
@@ -96,10 +96,10 @@ impl CancelCertificateOrderBuilder<super::Client> {
         self,
     ) -> Result<
         CancelCertificateOrderResponse,
-        crate::runtime::Error<CancelCertificateOrderErrorCode>,
+        ::tcapi_runtime::Error<CancelCertificateOrderErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

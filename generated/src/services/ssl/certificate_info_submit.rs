@@ -181,7 +181,7 @@ pub struct CertificateInfoSubmitResponse {
 pub type CertificateInfoSubmitErrorCode = super::ErrorCode;
 
 /// What the spec says about `CertificateInfoSubmit`.
-pub static CERTIFICATE_INFO_SUBMIT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CERTIFICATE_INFO_SUBMIT_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CertificateInfoSubmit",
     service: &super::SERVICE,
     rate_limit: None,
@@ -190,10 +190,10 @@ pub static CERTIFICATE_INFO_SUBMIT_INFO: crate::runtime::ActionInfo = crate::run
     examples: &[],
 };
 
-impl crate::runtime::Action for CertificateInfoSubmitRequest {
+impl ::tcapi_runtime::Action for CertificateInfoSubmitRequest {
     type Output = CertificateInfoSubmitResponse;
     type ErrorCode = CertificateInfoSubmitErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CERTIFICATE_INFO_SUBMIT_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CERTIFICATE_INFO_SUBMIT_INFO;
 }
 
 /// Builds a [`CertificateInfoSubmitRequest`]; from [`Client::certificate_info_submit`](super::Client::certificate_info_submit) it also sends it.
@@ -532,23 +532,23 @@ impl<C> CertificateInfoSubmitBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<CertificateInfoSubmitRequest, crate::runtime::BuildError> {
+    ) -> Result<CertificateInfoSubmitRequest, ::tcapi_runtime::BuildError> {
         Ok(CertificateInfoSubmitRequest {
             cert_id: self
                 .cert_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertId"))?,
             gen_csr_type: self
                 .gen_csr_type
-                .ok_or_else(|| crate::runtime::BuildError::missing("GenCsrType"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("GenCsrType"))?,
             cert_common_name: self
                 .cert_common_name
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertCommonName"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertCommonName"))?,
             company_type: self
                 .company_type
-                .ok_or_else(|| crate::runtime::BuildError::missing("CompanyType"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CompanyType"))?,
             company_id: self
                 .company_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CompanyId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CompanyId"))?,
             org_id_type: self.org_id_type,
             org_id_number: self.org_id_number,
             admin_id_type: self.admin_id_type,
@@ -596,10 +596,10 @@ impl CertificateInfoSubmitBuilder<super::Client> {
         self,
     ) -> Result<
         CertificateInfoSubmitResponse,
-        crate::runtime::Error<CertificateInfoSubmitErrorCode>,
+        ::tcapi_runtime::Error<CertificateInfoSubmitErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

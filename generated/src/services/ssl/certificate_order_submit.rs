@@ -19,7 +19,7 @@ pub struct CertificateOrderSubmitRequest {
         rename = "DeleteDnsAutoRecord",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::wire::int_bool_option"
+        with = "::tcapi_runtime::wire::int_bool_option"
     )]
     pub delete_dns_auto_record: Option<bool>,
     /// Domain validation method of the certificate.
@@ -153,7 +153,7 @@ pub enum CertificateOrderSubmitErrorCode {
     Unknown(String),
 }
 
-impl crate::runtime::ErrorCode for CertificateOrderSubmitErrorCode {
+impl ::tcapi_runtime::ErrorCode for CertificateOrderSubmitErrorCode {
     fn from_code(code: &str) -> Self {
         match code {
             "FailedOperation" => Self::FailedOperation,
@@ -441,19 +441,19 @@ impl crate::runtime::ErrorCode for CertificateOrderSubmitErrorCode {
 
 impl std::fmt::Display for CertificateOrderSubmitErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::action::fmt_error_code(self, f)
+        ::tcapi_runtime::action::fmt_error_code(self, f)
     }
 }
 
 /// What the spec says about `CertificateOrderSubmit`.
-pub static CERTIFICATE_ORDER_SUBMIT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CERTIFICATE_ORDER_SUBMIT_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CertificateOrderSubmit",
     service: &super::SERVICE,
     rate_limit: Some(10u32),
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Submit order for paid SSL certificate",
             request: "{\n  \"CertId\": \"Dsqef134\",\n  \"DeleteDnsAutoRecord\": 1,\n  \"VerifyType\": \"DNS\"\n}\n",
             response: "{\n  \"Response\": {\n    \"OrderId\": \"SO8zRv29\",\n    \"Status\": 8,\n    \"IsAudited\": true,\n    \"RequestId\": \"9b397ac6-7d01-4fbc-8acc-52dd6ff0877b\"\n  }\n}\n",
@@ -461,10 +461,10 @@ pub static CERTIFICATE_ORDER_SUBMIT_INFO: crate::runtime::ActionInfo = crate::ru
     ],
 };
 
-impl crate::runtime::Action for CertificateOrderSubmitRequest {
+impl ::tcapi_runtime::Action for CertificateOrderSubmitRequest {
     type Output = CertificateOrderSubmitResponse;
     type ErrorCode = CertificateOrderSubmitErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CERTIFICATE_ORDER_SUBMIT_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CERTIFICATE_ORDER_SUBMIT_INFO;
 }
 
 /// Builds a [`CertificateOrderSubmitRequest`]; from [`Client::certificate_order_submit`](super::Client::certificate_order_submit) it also sends it.
@@ -513,11 +513,11 @@ impl<C> CertificateOrderSubmitBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<CertificateOrderSubmitRequest, crate::runtime::BuildError> {
+    ) -> Result<CertificateOrderSubmitRequest, ::tcapi_runtime::BuildError> {
         Ok(CertificateOrderSubmitRequest {
             cert_id: self
                 .cert_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertId"))?,
             delete_dns_auto_record: self.delete_dns_auto_record,
             verify_type: self.verify_type,
         })
@@ -530,10 +530,10 @@ impl CertificateOrderSubmitBuilder<super::Client> {
         self,
     ) -> Result<
         CertificateOrderSubmitResponse,
-        crate::runtime::Error<CertificateOrderSubmitErrorCode>,
+        ::tcapi_runtime::Error<CertificateOrderSubmitErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

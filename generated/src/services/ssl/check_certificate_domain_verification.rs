@@ -35,14 +35,14 @@ pub struct CheckCertificateDomainVerificationResponse {
 pub type CheckCertificateDomainVerificationErrorCode = super::ErrorCode;
 
 /// What the spec says about `CheckCertificateDomainVerification`.
-pub static CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CheckCertificateDomainVerification",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Checking the domain validation result of the cert",
             request: "{\n    \"CertificateId\": \"hehk**js\"\n}\n",
             response: "{\n    \"Response\": {\n        \"VerificationResults\": [\n            {\n                \"Domain\": \"ninghhuang.online\",\n                \"VerifyType\": \"DNS\",\n                \"LocalCheck\": -1,\n                \"CaCheck\": -1,\n                \"LocalCheckFailReason\": \"txt record not found\",\n                \"CheckValue\": [],\n                \"Frequently\": false,\n                \"Issued\": false\n            }\n        ],\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -50,10 +50,10 @@ pub static CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO: crate::runtime::ActionInf
     ],
 };
 
-impl crate::runtime::Action for CheckCertificateDomainVerificationRequest {
+impl ::tcapi_runtime::Action for CheckCertificateDomainVerificationRequest {
     type Output = CheckCertificateDomainVerificationResponse;
     type ErrorCode = CheckCertificateDomainVerificationErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CHECK_CERTIFICATE_DOMAIN_VERIFICATION_INFO;
 }
 
 /// Builds a [`CheckCertificateDomainVerificationRequest`]; from [`Client::check_certificate_domain_verification`](super::Client::check_certificate_domain_verification) it also sends it.
@@ -86,11 +86,11 @@ impl<C> CheckCertificateDomainVerificationBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<CheckCertificateDomainVerificationRequest, crate::runtime::BuildError> {
+    ) -> Result<CheckCertificateDomainVerificationRequest, ::tcapi_runtime::BuildError> {
         Ok(CheckCertificateDomainVerificationRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
         })
     }
 }
@@ -101,10 +101,10 @@ impl CheckCertificateDomainVerificationBuilder<super::Client> {
         self,
     ) -> Result<
         CheckCertificateDomainVerificationResponse,
-        crate::runtime::Error<CheckCertificateDomainVerificationErrorCode>,
+        ::tcapi_runtime::Error<CheckCertificateDomainVerificationErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -39,14 +39,14 @@ pub struct CommitCertificateInformationResponse {
 pub type CommitCertificateInformationErrorCode = super::ErrorCode;
 
 /// What the spec says about `CommitCertificateInformation`.
-pub static COMMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static COMMIT_CERTIFICATE_INFORMATION_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CommitCertificateInformation",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Submit Certificate Order",
             request: "{\n    \"CertificateId\": \"hehj***jsj\",\n    \"VerifyType\": \"DNS\"\n}\n",
             response: "{\n    \"Response\": {\n        \"OrderId\": \"SO8zRv29\",\n        \"Status\": 8,\n        \"RequestId\": \"9b397ac6-7d01-4fbc-8acc-52dd6ff0877b\"\n    }\n}\n",
@@ -54,10 +54,10 @@ pub static COMMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = cra
     ],
 };
 
-impl crate::runtime::Action for CommitCertificateInformationRequest {
+impl ::tcapi_runtime::Action for CommitCertificateInformationRequest {
     type Output = CommitCertificateInformationResponse;
     type ErrorCode = CommitCertificateInformationErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &COMMIT_CERTIFICATE_INFORMATION_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &COMMIT_CERTIFICATE_INFORMATION_INFO;
 }
 
 /// Builds a [`CommitCertificateInformationRequest`]; from [`Client::commit_certificate_information`](super::Client::commit_certificate_information) it also sends it.
@@ -100,11 +100,11 @@ impl<C> CommitCertificateInformationBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<CommitCertificateInformationRequest, crate::runtime::BuildError> {
+    ) -> Result<CommitCertificateInformationRequest, ::tcapi_runtime::BuildError> {
         Ok(CommitCertificateInformationRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
             verify_type: self.verify_type,
         })
     }
@@ -116,10 +116,10 @@ impl CommitCertificateInformationBuilder<super::Client> {
         self,
     ) -> Result<
         CommitCertificateInformationResponse,
-        crate::runtime::Error<CommitCertificateInformationErrorCode>,
+        ::tcapi_runtime::Error<CommitCertificateInformationErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -45,14 +45,14 @@ pub struct CreateCertificateResponse {
 pub type CreateCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `CreateCertificate`.
-pub static CREATE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CREATE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CreateCertificate",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Creating a Certificate",
             request: "{\n    \"ProductId\": 25,\n    \"DomainNum\": 1,\n    \"TimeSpan\": 1\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateIds\": [\n            \"gf16kv3A\"\n        ],\n        \"DealIds\": [\n            \"20200923877000003022941\"\n        ],\n        \"RequestId\": \"5a3d8310-3d7e-42d3-923a-b81407fe495e\"\n    }\n}\n",
@@ -60,10 +60,10 @@ pub static CREATE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     ],
 };
 
-impl crate::runtime::Action for CreateCertificateRequest {
+impl ::tcapi_runtime::Action for CreateCertificateRequest {
     type Output = CreateCertificateResponse;
     type ErrorCode = CreateCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CREATE_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CREATE_CERTIFICATE_INFO;
 }
 
 /// Builds a [`CreateCertificateRequest`]; from [`Client::create_certificate`](super::Client::create_certificate) it also sends it.
@@ -122,17 +122,17 @@ impl<C> CreateCertificateBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<CreateCertificateRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<CreateCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(CreateCertificateRequest {
             product_id: self
                 .product_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("ProductId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("ProductId"))?,
             domain_num: self
                 .domain_num
-                .ok_or_else(|| crate::runtime::BuildError::missing("DomainNum"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("DomainNum"))?,
             time_span: self
                 .time_span
-                .ok_or_else(|| crate::runtime::BuildError::missing("TimeSpan"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("TimeSpan"))?,
             auto_voucher: self.auto_voucher,
             tags: self.tags,
         })
@@ -145,10 +145,10 @@ impl CreateCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         CreateCertificateResponse,
-        crate::runtime::Error<CreateCertificateErrorCode>,
+        ::tcapi_runtime::Error<CreateCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

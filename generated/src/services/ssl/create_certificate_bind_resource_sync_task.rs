@@ -33,14 +33,14 @@ pub struct CreateCertificateBindResourceSyncTaskResponse {
 pub type CreateCertificateBindResourceSyncTaskErrorCode = super::ErrorCode;
 
 /// What the spec says about `CreateCertificateBindResourceSyncTask`.
-pub static CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CreateCertificateBindResourceSyncTask",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Creating an async task for querying cloud resources associated with a certificate",
             request: "{\n    \"CertificateIds\": [\n        \"T****hh\"\n    ],\n    \"IsCache\": 1\n}\n",
             response: "{\n    \"Response\": {\n        \"CertTaskIds\": [\n            {\n                \"CertId\": \"T****hh\",\n                \"TaskId\": \"7**99\"\n            }\n        ],\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -48,10 +48,10 @@ pub static CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO: crate::runtime::Acti
     ],
 };
 
-impl crate::runtime::Action for CreateCertificateBindResourceSyncTaskRequest {
+impl ::tcapi_runtime::Action for CreateCertificateBindResourceSyncTaskRequest {
     type Output = CreateCertificateBindResourceSyncTaskResponse;
     type ErrorCode = CreateCertificateBindResourceSyncTaskErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CREATE_CERTIFICATE_BIND_RESOURCE_SYNC_TASK_INFO;
 }
 
 /// Builds a [`CreateCertificateBindResourceSyncTaskRequest`]; from [`Client::create_certificate_bind_resource_sync_task`](super::Client::create_certificate_bind_resource_sync_task) it also sends it.
@@ -93,15 +93,15 @@ impl<C> CreateCertificateBindResourceSyncTaskBuilder<C> {
         self,
     ) -> Result<
         CreateCertificateBindResourceSyncTaskRequest,
-        crate::runtime::BuildError,
+        ::tcapi_runtime::BuildError,
     > {
         Ok(CreateCertificateBindResourceSyncTaskRequest {
             certificate_ids: self
                 .certificate_ids
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateIds"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateIds"))?,
             is_cache: self
                 .is_cache
-                .ok_or_else(|| crate::runtime::BuildError::missing("IsCache"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("IsCache"))?,
         })
     }
 }
@@ -112,10 +112,10 @@ impl CreateCertificateBindResourceSyncTaskBuilder<super::Client> {
         self,
     ) -> Result<
         CreateCertificateBindResourceSyncTaskResponse,
-        crate::runtime::Error<CreateCertificateBindResourceSyncTaskErrorCode>,
+        ::tcapi_runtime::Error<CreateCertificateBindResourceSyncTaskErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -66,14 +66,14 @@ pub struct CreateCSRResponse {
 pub type CreateCSRErrorCode = super::ErrorCode;
 
 /// What the spec says about `CreateCSR`.
-pub static CREATE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static CREATE_CSR_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "CreateCSR",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Creating a CSR",
             request: "{\n    \"Domain\": \"www.***.com\",\n    \"Organization\": \"Tencent\",\n    \"Department\": \"It\",\n    \"Email\": \"abc@qq.com\",\n    \"Province\": \"Hunan\",\n    \"City\": \"Changsha\",\n    \"Country\": \"China\",\n    \"EncryptAlgo\": \"ECC\",\n    \"KeyParameter\": \"prime256v1\",\n    \"Generate\": false\n}\n",
             response: "{\n    \"Response\": {\n        \"Id\": 733,\n        \"RequestId\": \"f00f136b-c0c8-476a-8097-b1bdfc9d330f\"\n    }\n}\n",
@@ -81,10 +81,10 @@ pub static CREATE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionI
     ],
 };
 
-impl crate::runtime::Action for CreateCSRRequest {
+impl ::tcapi_runtime::Action for CreateCSRRequest {
     type Output = CreateCSRResponse;
     type ErrorCode = CreateCSRErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &CREATE_CSR_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &CREATE_CSR_INFO;
 }
 
 /// Builds a [`CreateCSRRequest`]; from [`Client::create_csr`](super::Client::create_csr) it also sends it.
@@ -199,36 +199,36 @@ impl<C> CreateCSRBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<CreateCSRRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<CreateCSRRequest, ::tcapi_runtime::BuildError> {
         Ok(CreateCSRRequest {
             domain: self
                 .domain
-                .ok_or_else(|| crate::runtime::BuildError::missing("Domain"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Domain"))?,
             organization: self
                 .organization
-                .ok_or_else(|| crate::runtime::BuildError::missing("Organization"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Organization"))?,
             department: self
                 .department
-                .ok_or_else(|| crate::runtime::BuildError::missing("Department"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Department"))?,
             email: self
                 .email
-                .ok_or_else(|| crate::runtime::BuildError::missing("Email"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Email"))?,
             province: self
                 .province
-                .ok_or_else(|| crate::runtime::BuildError::missing("Province"))?,
-            city: self.city.ok_or_else(|| crate::runtime::BuildError::missing("City"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Province"))?,
+            city: self.city.ok_or_else(|| ::tcapi_runtime::BuildError::missing("City"))?,
             country: self
                 .country
-                .ok_or_else(|| crate::runtime::BuildError::missing("Country"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Country"))?,
             encrypt_algo: self
                 .encrypt_algo
-                .ok_or_else(|| crate::runtime::BuildError::missing("EncryptAlgo"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("EncryptAlgo"))?,
             key_parameter: self
                 .key_parameter
-                .ok_or_else(|| crate::runtime::BuildError::missing("KeyParameter"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("KeyParameter"))?,
             generate: self
                 .generate
-                .ok_or_else(|| crate::runtime::BuildError::missing("Generate"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Generate"))?,
             key_password: self.key_password,
             remark: self.remark,
             tags: self.tags,
@@ -240,9 +240,9 @@ impl CreateCSRBuilder<super::Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
     pub async fn send(
         self,
-    ) -> Result<CreateCSRResponse, crate::runtime::Error<CreateCSRErrorCode>> {
+    ) -> Result<CreateCSRResponse, ::tcapi_runtime::Error<CreateCSRErrorCode>> {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

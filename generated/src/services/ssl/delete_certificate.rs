@@ -41,19 +41,19 @@ pub struct DeleteCertificateResponse {
 pub type DeleteCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `DeleteCertificate`.
-pub static DELETE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DELETE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DeleteCertificate",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "This API Is Used To Delete Certificates",
             request: "{\n    \"CertificateId\": \"hhe**jjsj\",\n    \"IsCheckResource\": false\n}\n",
             response: "{\n    \"Response\": {\n        \"DeleteResult\": true,\n        \"RequestId\": \"0b39eaa4-f938-476d-9b26-19fb07b80936\"\n    }\n}\n",
         },
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Asynchronous Deletion",
             request: "{\n    \"CertificateId\": \"tey**hdh\",\n    \"IsCheckResource\": true\n}\n",
             response: "{\n    \"Response\": {\n        \"DeleteResult\": false,\n        \"TaskId\": \"1251261\",\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -61,10 +61,10 @@ pub static DELETE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     ],
 };
 
-impl crate::runtime::Action for DeleteCertificateRequest {
+impl ::tcapi_runtime::Action for DeleteCertificateRequest {
     type Output = DeleteCertificateResponse;
     type ErrorCode = DeleteCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DELETE_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DELETE_CERTIFICATE_INFO;
 }
 
 /// Builds a [`DeleteCertificateRequest`]; from [`Client::delete_certificate`](super::Client::delete_certificate) it also sends it.
@@ -102,11 +102,11 @@ impl<C> DeleteCertificateBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<DeleteCertificateRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<DeleteCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(DeleteCertificateRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
             is_check_resource: self.is_check_resource,
         })
     }
@@ -118,10 +118,10 @@ impl DeleteCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         DeleteCertificateResponse,
-        crate::runtime::Error<DeleteCertificateErrorCode>,
+        ::tcapi_runtime::Error<DeleteCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

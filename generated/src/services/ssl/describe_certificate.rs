@@ -304,7 +304,7 @@ pub struct DescribeCertificateResponse {
 pub type DescribeCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCertificate`.
-pub static DESCRIBE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCertificate",
     service: &super::SERVICE,
     rate_limit: None,
@@ -313,10 +313,10 @@ pub static DESCRIBE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtim
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeCertificateRequest {
+impl ::tcapi_runtime::Action for DescribeCertificateRequest {
     type Output = DescribeCertificateResponse;
     type ErrorCode = DescribeCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CERTIFICATE_INFO;
 }
 
 /// Builds a [`DescribeCertificateRequest`]; from [`Client::describe_certificate`](super::Client::describe_certificate) it also sends it.
@@ -349,11 +349,11 @@ impl<C> DescribeCertificateBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeCertificateRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeCertificateRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
         })
     }
 }
@@ -364,10 +364,10 @@ impl DescribeCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeCertificateResponse,
-        crate::runtime::Error<DescribeCertificateErrorCode>,
+        ::tcapi_runtime::Error<DescribeCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -93,14 +93,14 @@ pub struct DescribeCertificateBindResourceTaskDetailResponse {
 pub type DescribeCertificateBindResourceTaskDetailErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCertificateBindResourceTaskDetail`.
-pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCertificateBindResourceTaskDetail",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Query certificate bound cloud resources",
             request: "{\n    \"TaskId\": \"37710177\"\n}\n",
             response: "{\n    \"Response\": {\n        \"APIGATEWAY\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"Region\": \"ap-guangzhou\",\n                \"TotalCount\": 0\n            }\n        ],\n        \"CDN\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"TotalCount\": 0\n            }\n        ],\n        \"CLB\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"Region\": \"ap-guangzhou\",\n                \"TotalCount\": 0\n            }\n        ],\n        \"COS\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"Region\": \"ap-nanjing\",\n                \"TotalCount\": 0\n            }\n        ],\n        \"CacheTime\": \"2025-12-12 15:42:46\",\n        \"DDOS\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"TotalCount\": 0\n            }\n        ],\n        \"GAAP\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [\n                    {\n                        \"InstanceId\": \"ga-9ri8fhos\",\n                        \"InstanceName\": \"ssltest\",\n                        \"ListenerList\": [\n                            {\n                                \"CertIdList\": [\n                                    \"TVPV0B8A\"\n                                ],\n                                \"ListenerId\": \"lsr-g1f9fth1\",\n                                \"ListenerName\": \"ssl\",\n                                \"ListenerStatus\": \"ACTIVE\",\n                                \"NoMatchDomains\": [\n                                    \"xinge-test-2020112002.cn\"\n                                ],\n                                \"Protocol\": \"HTTPS\"\n                            }\n                        ]\n                    }\n                ],\n                \"TotalCount\": 1\n            }\n        ],\n        \"LIVE\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"TotalCount\": 0\n            }\n        ],\n        \"MQTT\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [\n                    {\n                        \"CaCertIdList\": [\n                            \"QmRR1PkY\"\n                        ],\n                        \"InstanceId\": \"mqtt-9xgzvm2g\",\n                        \"InstanceName\": \"ssl\",\n                        \"InstanceStatus\": \"RUNNING\",\n                        \"NoMatchDomains\": [\n                            \"xinge-test-2020112002.cn\"\n                        ],\n                        \"ServerCertIdList\": [\n                            \"N6MDRovP\"\n                        ]\n                    }\n                ],\n                \"Region\": \"ap-guangzhou\",\n                \"TotalCount\": 1\n            }\n        ],\n        \"SCF\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [\n                    {\n                        \"CertificateId\": \"TVPV0B8A\",\n                        \"Domain\": \"xinge-test-2020112002.cn\",\n                        \"Protocol\": \"HTTP&HTTPS\",\n                        \"Region\": \"ap-guangzhou\"\n                    }\n                ],\n                \"Region\": \"ap-guangzhou\",\n                \"TotalCount\": 1\n            }\n        ],\n        \"Status\": 1,\n        \"TCB\": [\n            {\n                \"Environments\": [\n                    {\n                        \"AccessService\": {\n                            \"InstanceList\": [],\n                            \"TotalCount\": 0\n                        },\n                        \"Environment\": {\n                            \"ID\": \"dns-ssl-8gdfg2h1ff43c5ab\",\n                            \"Name\": \"dns-ssl\",\n                            \"Source\": \"qcloud\",\n                            \"Status\": \"NORMAL\"\n                        },\n                        \"HostService\": {\n                            \"InstanceList\": [],\n                            \"TotalCount\": 0\n                        }\n                    }\n                ],\n                \"Error\": \"\",\n                \"Region\": \"ap-guangzhou\"\n            }\n        ],\n        \"TDMQ\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [\n                    {\n                        \"CaCertId\": \"RDU0LL2y\",\n                        \"CertId\": \"TVPV0B8A\",\n                        \"InstanceId\": \"amqp-7dx2ozor\",\n                        \"InstanceName\": \"ssl\",\n                        \"InstanceStatus\": \"HEALTHY\",\n                        \"NoMatchDomains\": [\n                            \"xinge-test-2020112002.cn\"\n                        ]\n                    }\n                ],\n                \"Region\": \"ap-guangzhou\",\n                \"TotalCount\": 1\n            }\n        ],\n        \"TEO\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"TotalCount\": 0\n            }\n        ],\n        \"TKE\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"Region\": \"ap-guangzhou-lwy-cft\",\n                \"TotalCount\": 0\n            }\n        ],\n        \"TSE\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"Region\": \"ap-guangzhou\",\n                \"TotalCount\": 0\n            }\n        ],\n        \"VOD\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"TotalCount\": 0\n            }\n        ],\n        \"WAF\": [\n            {\n                \"Error\": \"\",\n                \"InstanceList\": [],\n                \"Region\": \"ap-guangzhou\",\n                \"TotalCount\": 0\n            }\n        ],\n        \"RequestId\": \"c1fc42bb-93b5-405b-81a8-75625bd56195\"\n    }\n}\n",
@@ -108,10 +108,10 @@ pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO: crate::runtime::
     ],
 };
 
-impl crate::runtime::Action for DescribeCertificateBindResourceTaskDetailRequest {
+impl ::tcapi_runtime::Action for DescribeCertificateBindResourceTaskDetailRequest {
     type Output = DescribeCertificateBindResourceTaskDetailResponse;
     type ErrorCode = DescribeCertificateBindResourceTaskDetailErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_DETAIL_INFO;
 }
 
 /// Builds a [`DescribeCertificateBindResourceTaskDetailRequest`]; from [`Client::describe_certificate_bind_resource_task_detail`](super::Client::describe_certificate_bind_resource_task_detail) it also sends it.
@@ -174,12 +174,12 @@ impl<C> DescribeCertificateBindResourceTaskDetailBuilder<C> {
         self,
     ) -> Result<
         DescribeCertificateBindResourceTaskDetailRequest,
-        crate::runtime::BuildError,
+        ::tcapi_runtime::BuildError,
     > {
         Ok(DescribeCertificateBindResourceTaskDetailRequest {
             task_id: self
                 .task_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("TaskId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("TaskId"))?,
             limit: self.limit,
             offset: self.offset,
             resource_types: self.resource_types,
@@ -194,10 +194,10 @@ impl DescribeCertificateBindResourceTaskDetailBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeCertificateBindResourceTaskDetailResponse,
-        crate::runtime::Error<DescribeCertificateBindResourceTaskDetailErrorCode>,
+        ::tcapi_runtime::Error<DescribeCertificateBindResourceTaskDetailErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

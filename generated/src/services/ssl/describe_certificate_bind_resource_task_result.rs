@@ -31,14 +31,14 @@ pub struct DescribeCertificateBindResourceTaskResultResponse {
 pub type DescribeCertificateBindResourceTaskResultErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCertificateBindResourceTaskResult`.
-pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCertificateBindResourceTaskResult",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Querying the total number of cloud resources associated with a certificate",
             request: "{\n    \"TaskIds\": [\n        \"abc\"\n    ]\n}\n",
             response: "{\n    \"Response\": {\n        \"SyncTaskBindResourceResult\": [\n            {\n                \"TaskId\": \"abc\",\n                \"BindResourceResult\": [\n                    {\n                        \"ResourceType\": \"abc\",\n                        \"BindResourceRegionResult\": [\n                            {\n                                \"Region\": \"abc\",\n                                \"TotalCount\": 1\n                            }\n                        ]\n                    }\n                ],\n                \"Status\": 1,\n                \"Error\": {\n                    \"Code\": \"abc\",\n                    \"Message\": \"abc\"\n                },\n                \"CacheTime\": \"abc\"\n            }\n        ],\n        \"RequestId\": \"abc\"\n    }\n}\n",
@@ -46,10 +46,10 @@ pub static DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO: crate::runtime::
     ],
 };
 
-impl crate::runtime::Action for DescribeCertificateBindResourceTaskResultRequest {
+impl ::tcapi_runtime::Action for DescribeCertificateBindResourceTaskResultRequest {
     type Output = DescribeCertificateBindResourceTaskResultResponse;
     type ErrorCode = DescribeCertificateBindResourceTaskResultErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CERTIFICATE_BIND_RESOURCE_TASK_RESULT_INFO;
 }
 
 /// Builds a [`DescribeCertificateBindResourceTaskResultRequest`]; from [`Client::describe_certificate_bind_resource_task_result`](super::Client::describe_certificate_bind_resource_task_result) it also sends it.
@@ -81,12 +81,12 @@ impl<C> DescribeCertificateBindResourceTaskResultBuilder<C> {
         self,
     ) -> Result<
         DescribeCertificateBindResourceTaskResultRequest,
-        crate::runtime::BuildError,
+        ::tcapi_runtime::BuildError,
     > {
         Ok(DescribeCertificateBindResourceTaskResultRequest {
             task_ids: self
                 .task_ids
-                .ok_or_else(|| crate::runtime::BuildError::missing("TaskIds"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("TaskIds"))?,
         })
     }
 }
@@ -97,10 +97,10 @@ impl DescribeCertificateBindResourceTaskResultBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeCertificateBindResourceTaskResultResponse,
-        crate::runtime::Error<DescribeCertificateBindResourceTaskResultErrorCode>,
+        ::tcapi_runtime::Error<DescribeCertificateBindResourceTaskResultErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

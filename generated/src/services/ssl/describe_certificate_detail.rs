@@ -330,7 +330,7 @@ pub struct DescribeCertificateDetailResponse {
 pub type DescribeCertificateDetailErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCertificateDetail`.
-pub static DESCRIBE_CERTIFICATE_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CERTIFICATE_DETAIL_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCertificateDetail",
     service: &super::SERVICE,
     rate_limit: None,
@@ -339,10 +339,10 @@ pub static DESCRIBE_CERTIFICATE_DETAIL_INFO: crate::runtime::ActionInfo = crate:
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeCertificateDetailRequest {
+impl ::tcapi_runtime::Action for DescribeCertificateDetailRequest {
     type Output = DescribeCertificateDetailResponse;
     type ErrorCode = DescribeCertificateDetailErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_DETAIL_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CERTIFICATE_DETAIL_INFO;
 }
 
 /// Builds a [`DescribeCertificateDetailRequest`]; from [`Client::describe_certificate_detail`](super::Client::describe_certificate_detail) it also sends it.
@@ -375,11 +375,11 @@ impl<C> DescribeCertificateDetailBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeCertificateDetailRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeCertificateDetailRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeCertificateDetailRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
         })
     }
 }
@@ -390,10 +390,10 @@ impl DescribeCertificateDetailBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeCertificateDetailResponse,
-        crate::runtime::Error<DescribeCertificateDetailErrorCode>,
+        ::tcapi_runtime::Error<DescribeCertificateDetailErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

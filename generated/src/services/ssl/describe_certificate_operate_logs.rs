@@ -50,7 +50,7 @@ pub struct DescribeCertificateOperateLogsResponse {
 pub type DescribeCertificateOperateLogsErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCertificateOperateLogs`.
-pub static DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCertificateOperateLogs",
     service: &super::SERVICE,
     rate_limit: None,
@@ -59,10 +59,10 @@ pub static DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO: crate::runtime::ActionInfo = 
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeCertificateOperateLogsRequest {
+impl ::tcapi_runtime::Action for DescribeCertificateOperateLogsRequest {
     type Output = DescribeCertificateOperateLogsResponse;
     type ErrorCode = DescribeCertificateOperateLogsErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CERTIFICATE_OPERATE_LOGS_INFO;
 }
 
 /// Builds a [`DescribeCertificateOperateLogsRequest`]; from [`Client::describe_certificate_operate_logs`](super::Client::describe_certificate_operate_logs) it also sends it.
@@ -120,7 +120,7 @@ impl<C> DescribeCertificateOperateLogsBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeCertificateOperateLogsRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeCertificateOperateLogsRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeCertificateOperateLogsRequest {
             offset: self.offset,
             limit: self.limit,
@@ -136,15 +136,15 @@ impl DescribeCertificateOperateLogsBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeCertificateOperateLogsResponse,
-        crate::runtime::Error<DescribeCertificateOperateLogsErrorCode>,
+        ::tcapi_runtime::Error<DescribeCertificateOperateLogsErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for DescribeCertificateOperateLogsRequest {
+impl ::tcapi_runtime::paginate::Paginated for DescribeCertificateOperateLogsRequest {
     type Item = OperationLog;
     fn offset(&self) -> u64 {
         self.offset.unwrap_or(0)
@@ -170,11 +170,11 @@ impl DescribeCertificateOperateLogsBuilder<super::Client> {
     ) -> impl futures_core::Stream<
         Item = Result<
             OperationLog,
-            crate::runtime::Error<DescribeCertificateOperateLogsErrorCode>,
+            ::tcapi_runtime::Error<DescribeCertificateOperateLogsErrorCode>,
         >,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

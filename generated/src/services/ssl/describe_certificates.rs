@@ -91,7 +91,7 @@ pub struct DescribeCertificatesResponse {
 pub type DescribeCertificatesErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCertificates`.
-pub static DESCRIBE_CERTIFICATES_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CERTIFICATES_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCertificates",
     service: &super::SERVICE,
     rate_limit: None,
@@ -100,10 +100,10 @@ pub static DESCRIBE_CERTIFICATES_INFO: crate::runtime::ActionInfo = crate::runti
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeCertificatesRequest {
+impl ::tcapi_runtime::Action for DescribeCertificatesRequest {
     type Output = DescribeCertificatesResponse;
     type ErrorCode = DescribeCertificatesErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CERTIFICATES_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CERTIFICATES_INFO;
 }
 
 /// Builds a [`DescribeCertificatesRequest`]; from [`Client::describe_certificates`](super::Client::describe_certificates) it also sends it.
@@ -248,7 +248,7 @@ impl<C> DescribeCertificatesBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeCertificatesRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeCertificatesRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeCertificatesRequest {
             offset: self.offset,
             limit: self.limit,
@@ -277,15 +277,15 @@ impl DescribeCertificatesBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeCertificatesResponse,
-        crate::runtime::Error<DescribeCertificatesErrorCode>,
+        ::tcapi_runtime::Error<DescribeCertificatesErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for DescribeCertificatesRequest {
+impl ::tcapi_runtime::paginate::Paginated for DescribeCertificatesRequest {
     type Item = Certificates;
     fn offset(&self) -> u64 {
         self.offset.unwrap_or(0)
@@ -309,10 +309,13 @@ impl DescribeCertificatesBuilder<super::Client> {
     pub fn into_stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<Certificates, crate::runtime::Error<DescribeCertificatesErrorCode>>,
+        Item = Result<
+            Certificates,
+            ::tcapi_runtime::Error<DescribeCertificatesErrorCode>,
+        >,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

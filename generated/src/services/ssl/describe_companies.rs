@@ -39,7 +39,7 @@ pub struct DescribeCompaniesResponse {
 pub type DescribeCompaniesErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCompanies`.
-pub static DESCRIBE_COMPANIES_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_COMPANIES_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCompanies",
     service: &super::SERVICE,
     rate_limit: None,
@@ -48,10 +48,10 @@ pub static DESCRIBE_COMPANIES_INFO: crate::runtime::ActionInfo = crate::runtime:
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeCompaniesRequest {
+impl ::tcapi_runtime::Action for DescribeCompaniesRequest {
     type Output = DescribeCompaniesResponse;
     type ErrorCode = DescribeCompaniesErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_COMPANIES_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_COMPANIES_INFO;
 }
 
 /// Builds a [`DescribeCompaniesRequest`]; from [`Client::describe_companies`](super::Client::describe_companies) it also sends it.
@@ -96,7 +96,7 @@ impl<C> DescribeCompaniesBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<DescribeCompaniesRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<DescribeCompaniesRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeCompaniesRequest {
             offset: self.offset,
             limit: self.limit,
@@ -111,15 +111,15 @@ impl DescribeCompaniesBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeCompaniesResponse,
-        crate::runtime::Error<DescribeCompaniesErrorCode>,
+        ::tcapi_runtime::Error<DescribeCompaniesErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for DescribeCompaniesRequest {
+impl ::tcapi_runtime::paginate::Paginated for DescribeCompaniesRequest {
     type Item = CompanyInfo;
     fn offset(&self) -> u64 {
         self.offset.map_or(0, |offset| u64::try_from(offset).unwrap_or(0))
@@ -143,10 +143,10 @@ impl DescribeCompaniesBuilder<super::Client> {
     pub fn into_stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<CompanyInfo, crate::runtime::Error<DescribeCompaniesErrorCode>>,
+        Item = Result<CompanyInfo, ::tcapi_runtime::Error<DescribeCompaniesErrorCode>>,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

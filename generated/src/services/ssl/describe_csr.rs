@@ -81,14 +81,14 @@ pub struct DescribeCSRResponse {
 pub type DescribeCSRErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCSR`.
-pub static DESCRIBE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CSR_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCSR",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Querying the information of a CSR",
             request: "{\n    \"CSRId\": 12344\n}\n",
             response: "{\n    \"Response\": {\n        \"Id\": 12344,\n        \"OwnerUin\": \"6489626\",\n        \"Domain\": \"zz.zz.cn\",\n        \"Organization\": \"yunzhi\",\n        \"Department\": \"Light\",\n        \"Email\": \"171008474@qq.com\",\n        \"Province\": \"Hunan\",\n        \"City\": \"changsha\",\n        \"Country\": \"CN\",\n        \"EncryptAlgo\": \"RSA\",\n        \"KeyParameter\": \"2048\",\n        \"Remarks\": \"\",\n        \"Status\": 1,\n        \"KeyPassword\": \"123abcccaa\",\n        \"CreateTime\": \"2023-08-25 09:48:47\",\n        \"CSR\": \"-----BEGIN CERTIFICATE REQUEST-----\\r\\nMIICnjCCAYYCAQAwWTEWMBQGA1UEAwwNenouSGF0aGxpbS5jbjEPMA0GA1UECgwG\\r\\neXVuemhpMREwDwYDVQQHDAhjaGFuZ3NoYTEOMAwGA1UECAwFSHVuYW4xCzAJBgNV\\r\\nBAYTAkNOMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAs8Wumn7cUG2d\\r\\n8ARiCg7rRtnNfonamdivha7bcm/xX4otKkI6f9TOjdO5TLQT2Qd55Iu8gVsGdFQ6\\r\\ntQwD/a3Koo2lD8XvBVI8R0LuGoK1jfChzglJo/FWwGyZjkMlUY6WisAk6utUYCSg\\r\\ncynZXDOkllEfwlkhsI4NbFG2ZrV7Ksj8Ed1e+Ki0GStVAb5j9qh/e4WeqE3IuZXG\\r\\ndofd/kEnvtprIasXgR+qpwwBTGpRwiqNhyP6z/xxM706eEhcnqh4oZi4abGCC2JM\\r\\nNJuVffFdmDiLaUKBrouk8WqZacB4nH1Uuk4y5eGGpxpX5UF+xgm/Sz0iI242dZFY\\r\\nDtqaSE8ZhwIDAQABoAAwDQYJKoZIhvcNAQEFBQADggEBAG8CES6epieMDaiXrEin\\r\\n2cVFxJUzrZf2aDm5YK4mAEz3h1kCQINDymtnQ4A4lFeQw+Le7xblS7qdMVT/5ecn\\r\\n64KbmfrThEaH/dTYOsbV7CipNfXiKH/SoD1Wz9bowNIxtXvy1t5Rlz3s8CBjKCKO\\r\\nj6vG+pUwh/mdAhpYlzh9VnfpMDAAtnBbxFhhLXqubiGe5YKqwuf3OwHov46g4+64\\r\\nPy8gmVbcqHy212Ea5wdOC+l54scm/b6bTdqo6Fv62bvepQI1mT5f198KTdKp1jCt\\r\\nw3gsfyY6WyL4zSvRgdbQyyWwys+rjsaNzqShSKxZ3xGKpdoOnK0uQX2RLfBB1nCi\\r\\nW9s=\\r\\n-----END CERTIFICATE REQUEST-----\\r\\n\",\n        \"PrivateKey\": null,\n        \"RequestId\": \"f00f136b-c0c8-476a-8097-b1bdfc9d330f\"\n    }\n}\n",
@@ -96,10 +96,10 @@ pub static DESCRIBE_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::Actio
     ],
 };
 
-impl crate::runtime::Action for DescribeCSRRequest {
+impl ::tcapi_runtime::Action for DescribeCSRRequest {
     type Output = DescribeCSRResponse;
     type ErrorCode = DescribeCSRErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CSR_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CSR_INFO;
 }
 
 /// Builds a [`DescribeCSRRequest`]; from [`Client::describe_csr`](super::Client::describe_csr) it also sends it.
@@ -127,11 +127,11 @@ impl<C> DescribeCSRBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<DescribeCSRRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<DescribeCSRRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeCSRRequest {
             csr_id: self
                 .csr_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CSRId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CSRId"))?,
         })
     }
 }
@@ -140,9 +140,9 @@ impl DescribeCSRBuilder<super::Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
     pub async fn send(
         self,
-    ) -> Result<DescribeCSRResponse, crate::runtime::Error<DescribeCSRErrorCode>> {
+    ) -> Result<DescribeCSRResponse, ::tcapi_runtime::Error<DescribeCSRErrorCode>> {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -42,14 +42,14 @@ pub struct DescribeCSRSetResponse {
 pub type DescribeCSRSetErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeCSRSet`.
-pub static DESCRIBE_CSR_SET_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_CSR_SET_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeCSRSet",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Querying the CSR list",
             request: "{\n    \"Limit\": 2,\n    \"Offset\": 0\n}\n",
             response: "{\n    \"Response\": {\n        \"Total\": 5,\n        \"Set\": [\n            {\n                \"Id\": 123,\n                \"OwnerUin\": \"16373784\",\n                \"Domain\": \"zz.Hathlim.cn\",\n                \"Organization\": \"yunzhi\",\n                \"Department\": \"Light\",\n                \"Email\": \"171008474@qq.com\",\n                \"Province\": \"Hunan\",\n                \"City\": \"changsha\",\n                \"Country\": \"CN\",\n                \"EncryptAlgo\": \"RSA\",\n                \"KeyParameter\": \"2048\",\n                \"Remarks\": \"\",\n                \"Status\": 1,\n                \"CreateTime\": \"2023-08-25 09:48:47\"\n            },\n            {\n                \"Id\": 5555,\n                \"OwnerUin\": \"2526378488\",\n                \"Domain\": \"zz.Hathlim.cn\",\n                \"Organization\": \"yunzhi\",\n                \"Department\": \"Light\",\n                \"Email\": \"171008474@qq.com\",\n                \"Province\": \"Hunan\",\n                \"City\": \"changsha\",\n                \"Country\": \"CN\",\n                \"EncryptAlgo\": \"RSA\",\n                \"KeyParameter\": \"2048\",\n                \"Remarks\": \"\",\n                \"Status\": 0,\n                \"CreateTime\": \"2023-08-25 09:43:59\"\n            }\n        ],\n        \"RequestId\": \"f00f136b-c0c8-476a-8097-b1bdfc9d330f\"\n    }\n}\n",
@@ -57,10 +57,10 @@ pub static DESCRIBE_CSR_SET_INFO: crate::runtime::ActionInfo = crate::runtime::A
     ],
 };
 
-impl crate::runtime::Action for DescribeCSRSetRequest {
+impl ::tcapi_runtime::Action for DescribeCSRSetRequest {
     type Output = DescribeCSRSetResponse;
     type ErrorCode = DescribeCSRSetErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_CSR_SET_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_CSR_SET_INFO;
 }
 
 /// Builds a [`DescribeCSRSetRequest`]; from [`Client::describe_csr_set`](super::Client::describe_csr_set) it also sends it.
@@ -112,7 +112,7 @@ impl<C> DescribeCSRSetBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<DescribeCSRSetRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<DescribeCSRSetRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeCSRSetRequest {
             limit: self.limit,
             offset: self.offset,
@@ -126,9 +126,12 @@ impl DescribeCSRSetBuilder<super::Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
     pub async fn send(
         self,
-    ) -> Result<DescribeCSRSetResponse, crate::runtime::Error<DescribeCSRSetErrorCode>> {
+    ) -> Result<
+        DescribeCSRSetResponse,
+        ::tcapi_runtime::Error<DescribeCSRSetErrorCode>,
+    > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -61,14 +61,14 @@ pub struct DescribeHostTeoInstanceListResponse {
 pub type DescribeHostTeoInstanceListErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeHostTeoInstanceList`.
-pub static DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeHostTeoInstanceList",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Obtain the EdgeOne Instance List",
             request: "{\n    \"CertificateId\": \"YT****j\",\n    \"IsCache\": 1,\n    \"Filters\": [\n        {\n            \"FilterKey\": \"domainMatch\",\n            \"FilterValue\": \"1\"\n        }\n    ],\n    \"ResourceType\": \"teo\",\n    \"OldCertificateId\": \"k****j\"\n}\n",
             response: "{\n    \"Response\": {\n        \"InstanceList\": [\n            {\n                \"Host\": \"www.zrh.com\",\n                \"CertId\": \"jk****L\",\n                \"ZoneId\": \"zone-*****\",\n                \"Status\": \"online\"\n            }\n        ],\n        \"TotalCount\": 1,\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -76,10 +76,10 @@ pub static DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO: crate::runtime::ActionInfo = cr
     ],
 };
 
-impl crate::runtime::Action for DescribeHostTeoInstanceListRequest {
+impl ::tcapi_runtime::Action for DescribeHostTeoInstanceListRequest {
     type Output = DescribeHostTeoInstanceListResponse;
     type ErrorCode = DescribeHostTeoInstanceListErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_HOST_TEO_INSTANCE_LIST_INFO;
 }
 
 /// Builds a [`DescribeHostTeoInstanceListRequest`]; from [`Client::describe_host_teo_instance_list`](super::Client::describe_host_teo_instance_list) it also sends it.
@@ -163,7 +163,7 @@ impl<C> DescribeHostTeoInstanceListBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeHostTeoInstanceListRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeHostTeoInstanceListRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeHostTeoInstanceListRequest {
             certificate_id: self.certificate_id,
             resource_type: self.resource_type,
@@ -183,15 +183,15 @@ impl DescribeHostTeoInstanceListBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeHostTeoInstanceListResponse,
-        crate::runtime::Error<DescribeHostTeoInstanceListErrorCode>,
+        ::tcapi_runtime::Error<DescribeHostTeoInstanceListErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for DescribeHostTeoInstanceListRequest {
+impl ::tcapi_runtime::paginate::Paginated for DescribeHostTeoInstanceListRequest {
     type Item = TeoInstanceDetail;
     fn offset(&self) -> u64 {
         self.offset.unwrap_or(0)
@@ -219,11 +219,11 @@ impl DescribeHostTeoInstanceListBuilder<super::Client> {
     ) -> impl futures_core::Stream<
         Item = Result<
             TeoInstanceDetail,
-            crate::runtime::Error<DescribeHostTeoInstanceListErrorCode>,
+            ::tcapi_runtime::Error<DescribeHostTeoInstanceListErrorCode>,
         >,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

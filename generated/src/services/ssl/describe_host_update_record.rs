@@ -48,7 +48,7 @@ pub struct DescribeHostUpdateRecordResponse {
 pub type DescribeHostUpdateRecordErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeHostUpdateRecord`.
-pub static DESCRIBE_HOST_UPDATE_RECORD_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_HOST_UPDATE_RECORD_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeHostUpdateRecord",
     service: &super::SERVICE,
     rate_limit: None,
@@ -57,10 +57,10 @@ pub static DESCRIBE_HOST_UPDATE_RECORD_INFO: crate::runtime::ActionInfo = crate:
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeHostUpdateRecordRequest {
+impl ::tcapi_runtime::Action for DescribeHostUpdateRecordRequest {
     type Output = DescribeHostUpdateRecordResponse;
     type ErrorCode = DescribeHostUpdateRecordErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPDATE_RECORD_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_HOST_UPDATE_RECORD_INFO;
 }
 
 /// Builds a [`DescribeHostUpdateRecordRequest`]; from [`Client::describe_host_update_record`](super::Client::describe_host_update_record) it also sends it.
@@ -114,7 +114,7 @@ impl<C> DescribeHostUpdateRecordBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeHostUpdateRecordRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeHostUpdateRecordRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeHostUpdateRecordRequest {
             offset: self.offset,
             limit: self.limit,
@@ -130,15 +130,15 @@ impl DescribeHostUpdateRecordBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeHostUpdateRecordResponse,
-        crate::runtime::Error<DescribeHostUpdateRecordErrorCode>,
+        ::tcapi_runtime::Error<DescribeHostUpdateRecordErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for DescribeHostUpdateRecordRequest {
+impl ::tcapi_runtime::paginate::Paginated for DescribeHostUpdateRecordRequest {
     type Item = UpdateRecordInfo;
     fn offset(&self) -> u64 {
         self.offset.unwrap_or(0)
@@ -164,11 +164,11 @@ impl DescribeHostUpdateRecordBuilder<super::Client> {
     ) -> impl futures_core::Stream<
         Item = Result<
             UpdateRecordInfo,
-            crate::runtime::Error<DescribeHostUpdateRecordErrorCode>,
+            ::tcapi_runtime::Error<DescribeHostUpdateRecordErrorCode>,
         >,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

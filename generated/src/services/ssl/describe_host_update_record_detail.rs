@@ -53,7 +53,7 @@ pub struct DescribeHostUpdateRecordDetailResponse {
 pub type DescribeHostUpdateRecordDetailErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeHostUpdateRecordDetail`.
-pub static DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeHostUpdateRecordDetail",
     service: &super::SERVICE,
     rate_limit: None,
@@ -62,10 +62,10 @@ pub static DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO: crate::runtime::ActionInfo =
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeHostUpdateRecordDetailRequest {
+impl ::tcapi_runtime::Action for DescribeHostUpdateRecordDetailRequest {
     type Output = DescribeHostUpdateRecordDetailResponse;
     type ErrorCode = DescribeHostUpdateRecordDetailErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_HOST_UPDATE_RECORD_DETAIL_INFO;
 }
 
 /// Builds a [`DescribeHostUpdateRecordDetailRequest`]; from [`Client::describe_host_update_record_detail`](super::Client::describe_host_update_record_detail) it also sends it.
@@ -112,11 +112,11 @@ impl<C> DescribeHostUpdateRecordDetailBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeHostUpdateRecordDetailRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeHostUpdateRecordDetailRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeHostUpdateRecordDetailRequest {
             deploy_record_id: self
                 .deploy_record_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("DeployRecordId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("DeployRecordId"))?,
             limit: self.limit,
             offset: self.offset,
         })
@@ -129,10 +129,10 @@ impl DescribeHostUpdateRecordDetailBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeHostUpdateRecordDetailResponse,
-        crate::runtime::Error<DescribeHostUpdateRecordDetailErrorCode>,
+        ::tcapi_runtime::Error<DescribeHostUpdateRecordDetailErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

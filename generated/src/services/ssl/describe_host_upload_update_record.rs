@@ -43,14 +43,14 @@ pub struct DescribeHostUploadUpdateRecordResponse {
 pub type DescribeHostUploadUpdateRecordErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeHostUploadUpdateRecord`.
-pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeHostUploadUpdateRecord",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Query Certificate Cloud Resource Updates (Certificate ID Unchanged) Record List",
             request: "{\n    \"OldCertificateId\": \"OMhKAc35\"\n}\n",
             response: "{\n    \"Response\": {\n        \"TotalCount\": 3,\n        \"DeployRecordList\": [\n            {\n                \"Id\": 3,\n                \"OldCertId\": \"OMhKAc35\",\n                \"ResourceTypes\": [\n                    \"clb\"\n                ],\n                \"Status\": 0,\n                \"CreateTime\": \"2025-05-27 12:05:26\",\n                \"UpdateTime\": \"2025-05-27 12:05:26\"\n            },\n            {\n                \"Id\": 2,\n                \"OldCertId\": \"OMhKAc35\",\n                \"ResourceTypes\": [\n                    \"clb\"\n                ],\n                \"Status\": 7,\n                \"CreateTime\": \"2025-05-26 18:05:38\",\n                \"UpdateTime\": \"2025-05-26 18:45:12\"\n            },\n            {\n                \"Id\": 1,\n                \"OldCertId\": \"OMhKAc35\",\n                \"ResourceTypes\": [\n                    \"clb\"\n                ],\n                \"Status\": 4,\n                \"CreateTime\": \"2025-05-26 12:51:43\",\n                \"UpdateTime\": \"2025-05-26 17:51:43\"\n            }\n        ],\n        \"RequestId\": \"79b4dae4-51a7-4345-9b2b-0c6a29f69291\"\n    }\n}\n",
@@ -58,10 +58,10 @@ pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO: crate::runtime::ActionInfo =
     ],
 };
 
-impl crate::runtime::Action for DescribeHostUploadUpdateRecordRequest {
+impl ::tcapi_runtime::Action for DescribeHostUploadUpdateRecordRequest {
     type Output = DescribeHostUploadUpdateRecordResponse;
     type ErrorCode = DescribeHostUploadUpdateRecordErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_INFO;
 }
 
 /// Builds a [`DescribeHostUploadUpdateRecordRequest`]; from [`Client::describe_host_upload_update_record`](super::Client::describe_host_upload_update_record) it also sends it.
@@ -108,7 +108,7 @@ impl<C> DescribeHostUploadUpdateRecordBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DescribeHostUploadUpdateRecordRequest, crate::runtime::BuildError> {
+    ) -> Result<DescribeHostUploadUpdateRecordRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeHostUploadUpdateRecordRequest {
             offset: self.offset,
             limit: self.limit,
@@ -123,15 +123,15 @@ impl DescribeHostUploadUpdateRecordBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeHostUploadUpdateRecordResponse,
-        crate::runtime::Error<DescribeHostUploadUpdateRecordErrorCode>,
+        ::tcapi_runtime::Error<DescribeHostUploadUpdateRecordErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for DescribeHostUploadUpdateRecordRequest {
+impl ::tcapi_runtime::paginate::Paginated for DescribeHostUploadUpdateRecordRequest {
     type Item = UploadUpdateRecordInfo;
     fn offset(&self) -> u64 {
         self.offset.unwrap_or(0)
@@ -159,11 +159,11 @@ impl DescribeHostUploadUpdateRecordBuilder<super::Client> {
     ) -> impl futures_core::Stream<
         Item = Result<
             UploadUpdateRecordInfo,
-            crate::runtime::Error<DescribeHostUploadUpdateRecordErrorCode>,
+            ::tcapi_runtime::Error<DescribeHostUploadUpdateRecordErrorCode>,
         >,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

@@ -40,7 +40,7 @@ pub struct DescribeHostUploadUpdateRecordDetailResponse {
 pub type DescribeHostUploadUpdateRecordDetailErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeHostUploadUpdateRecordDetail`.
-pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeHostUploadUpdateRecordDetail",
     service: &super::SERVICE,
     rate_limit: None,
@@ -49,10 +49,10 @@ pub static DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO: crate::runtime::Actio
     examples: &[],
 };
 
-impl crate::runtime::Action for DescribeHostUploadUpdateRecordDetailRequest {
+impl ::tcapi_runtime::Action for DescribeHostUploadUpdateRecordDetailRequest {
     type Output = DescribeHostUploadUpdateRecordDetailResponse;
     type ErrorCode = DescribeHostUploadUpdateRecordDetailErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_HOST_UPLOAD_UPDATE_RECORD_DETAIL_INFO;
 }
 
 /// Builds a [`DescribeHostUploadUpdateRecordDetailRequest`]; from [`Client::describe_host_upload_update_record_detail`](super::Client::describe_host_upload_update_record_detail) it also sends it.
@@ -101,12 +101,12 @@ impl<C> DescribeHostUploadUpdateRecordDetailBuilder<C> {
         self,
     ) -> Result<
         DescribeHostUploadUpdateRecordDetailRequest,
-        crate::runtime::BuildError,
+        ::tcapi_runtime::BuildError,
     > {
         Ok(DescribeHostUploadUpdateRecordDetailRequest {
             deploy_record_id: self
                 .deploy_record_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("DeployRecordId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("DeployRecordId"))?,
             limit: self.limit,
             offset: self.offset,
         })
@@ -119,10 +119,10 @@ impl DescribeHostUploadUpdateRecordDetailBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeHostUploadUpdateRecordDetailResponse,
-        crate::runtime::Error<DescribeHostUploadUpdateRecordDetailErrorCode>,
+        ::tcapi_runtime::Error<DescribeHostUploadUpdateRecordDetailErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -58,14 +58,14 @@ pub struct DescribeManagersResponse {
 pub type DescribeManagersErrorCode = super::ErrorCode;
 
 /// What the spec says about `DescribeManagers`.
-pub static DESCRIBE_MANAGERS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DESCRIBE_MANAGERS_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DescribeManagers",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Querying the List of People",
             request: "{\n    \"CompanyId\": 89002,\n    \"Offset\": 0,\n    \"Limit\": 10,\n    \"ManagerName\": \"luke\",\n    \"ManagerMail\": \"luke@qq.com\",\n    \"Status\": \"ok\",\n    \"SearchKey\": \"luke\"\n}\n",
             response: "{\n    \"Response\": {\n        \"Managers\": [\n            {\n                \"Status\": \"ok\",\n                \"ManagerFirstName\": \"luke\",\n                \"ManagerLastName\": \"zhang\",\n                \"ManagerPosition\": \"SRE\",\n                \"ManagerPhone\": \"18*******99\",\n                \"ManagerMail\": \"luke@qq.com\",\n                \"ManagerDepartment\": \"IT\",\n                \"CreateTime\": \"2021-09-11 12:00:00\",\n                \"DomainCount\": 0,\n                \"CertCount\": 0,\n                \"ManagerId\": 0,\n                \"ExpireTime\": \"2022-09-11 12:00:00\",\n                \"SubmitAuditTime\": \"2022-08-11 12:00:00\",\n                \"VerifyTime\": \"2022-09-01 12:00:00\",\n                \"StatusInfo\": [\n                    {\n                        \"Type\": \"ov\",\n                        \"Status\": \"active\",\n                        \"CreateTime\": \"2021-09-11 12:00:00\",\n                        \"ExpireTime\": \"2022-09-11 12:00:00\",\n                        \"ManagerPreAuditDomains\": []\n                    }\n                ]\n            }\n        ],\n        \"TotalCount\": 0,\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -73,10 +73,10 @@ pub static DESCRIBE_MANAGERS_INFO: crate::runtime::ActionInfo = crate::runtime::
     ],
 };
 
-impl crate::runtime::Action for DescribeManagersRequest {
+impl ::tcapi_runtime::Action for DescribeManagersRequest {
     type Output = DescribeManagersResponse;
     type ErrorCode = DescribeManagersErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DESCRIBE_MANAGERS_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DESCRIBE_MANAGERS_INFO;
 }
 
 /// Builds a [`DescribeManagersRequest`]; from [`Client::describe_managers`](super::Client::describe_managers) it also sends it.
@@ -156,11 +156,11 @@ impl<C> DescribeManagersBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<DescribeManagersRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<DescribeManagersRequest, ::tcapi_runtime::BuildError> {
         Ok(DescribeManagersRequest {
             company_id: self
                 .company_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CompanyId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CompanyId"))?,
             offset: self.offset,
             limit: self.limit,
             manager_name: self.manager_name,
@@ -177,15 +177,15 @@ impl DescribeManagersBuilder<super::Client> {
         self,
     ) -> Result<
         DescribeManagersResponse,
-        crate::runtime::Error<DescribeManagersErrorCode>,
+        ::tcapi_runtime::Error<DescribeManagersErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for DescribeManagersRequest {
+impl ::tcapi_runtime::paginate::Paginated for DescribeManagersRequest {
     type Item = ManagerInfo;
     fn offset(&self) -> u64 {
         self.offset.map_or(0, |offset| u64::try_from(offset).unwrap_or(0))
@@ -209,10 +209,10 @@ impl DescribeManagersBuilder<super::Client> {
     pub fn into_stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<ManagerInfo, crate::runtime::Error<DescribeManagersErrorCode>>,
+        Item = Result<ManagerInfo, ::tcapi_runtime::Error<DescribeManagersErrorCode>>,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

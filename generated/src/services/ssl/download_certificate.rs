@@ -35,14 +35,14 @@ pub struct DownloadCertificateResponse {
 pub type DownloadCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `DownloadCertificate`.
-pub static DOWNLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static DOWNLOAD_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "DownloadCertificate",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Downloading a certificate",
             request: "{\n    \"CertificateId\":\"hehx***hshj\"\n}\n",
             response: "{\n    \"Response\": {\n        \"Content\": \"UEsD......vAAA\",\n        \"ContentType\": \"application/zip\",\n        \"RequestId\": \"084d5612-67a7-4aca-aac9-827aa3662b2d\"\n    }\n}\n",
@@ -50,10 +50,10 @@ pub static DOWNLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtim
     ],
 };
 
-impl crate::runtime::Action for DownloadCertificateRequest {
+impl ::tcapi_runtime::Action for DownloadCertificateRequest {
     type Output = DownloadCertificateResponse;
     type ErrorCode = DownloadCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &DOWNLOAD_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &DOWNLOAD_CERTIFICATE_INFO;
 }
 
 /// Builds a [`DownloadCertificateRequest`]; from [`Client::download_certificate`](super::Client::download_certificate) it also sends it.
@@ -86,11 +86,11 @@ impl<C> DownloadCertificateBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<DownloadCertificateRequest, crate::runtime::BuildError> {
+    ) -> Result<DownloadCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(DownloadCertificateRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
         })
     }
 }
@@ -101,10 +101,10 @@ impl DownloadCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         DownloadCertificateResponse,
-        crate::runtime::Error<DownloadCertificateErrorCode>,
+        ::tcapi_runtime::Error<DownloadCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

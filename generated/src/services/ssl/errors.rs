@@ -257,7 +257,7 @@ pub enum ErrorCode {
     Unknown(String),
 }
 
-impl crate::runtime::ErrorCode for ErrorCode {
+impl ::tcapi_runtime::ErrorCode for ErrorCode {
     fn from_code(code: &str) -> Self {
         match code {
             "AuthFailure" => Self::AuthFailure,
@@ -1168,6 +1168,6 @@ impl crate::runtime::ErrorCode for ErrorCode {
 
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::action::fmt_error_code(self, f)
+        ::tcapi_runtime::action::fmt_error_code(self, f)
     }
 }

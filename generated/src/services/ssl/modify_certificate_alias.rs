@@ -33,14 +33,14 @@ pub struct ModifyCertificateAliasResponse {
 pub type ModifyCertificateAliasErrorCode = super::ErrorCode;
 
 /// What the spec says about `ModifyCertificateAlias`.
-pub static MODIFY_CERTIFICATE_ALIAS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static MODIFY_CERTIFICATE_ALIAS_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ModifyCertificateAlias",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Modifying a certificate alias",
             request: "{\n    \"CertificateId\": \"hehx***hshj\",\n    \"Alias\": \"others\"\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateId\": \"hehx***hshj\",\n        \"RequestId\": \"9b397ac6-7d01-4fbc-8acc-52dd6ff0877b\"\n    }\n}\n",
@@ -48,10 +48,10 @@ pub static MODIFY_CERTIFICATE_ALIAS_INFO: crate::runtime::ActionInfo = crate::ru
     ],
 };
 
-impl crate::runtime::Action for ModifyCertificateAliasRequest {
+impl ::tcapi_runtime::Action for ModifyCertificateAliasRequest {
     type Output = ModifyCertificateAliasResponse;
     type ErrorCode = ModifyCertificateAliasErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATE_ALIAS_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &MODIFY_CERTIFICATE_ALIAS_INFO;
 }
 
 /// Builds a [`ModifyCertificateAliasRequest`]; from [`Client::modify_certificate_alias`](super::Client::modify_certificate_alias) it also sends it.
@@ -91,11 +91,11 @@ impl<C> ModifyCertificateAliasBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<ModifyCertificateAliasRequest, crate::runtime::BuildError> {
+    ) -> Result<ModifyCertificateAliasRequest, ::tcapi_runtime::BuildError> {
         Ok(ModifyCertificateAliasRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
             alias: self.alias,
         })
     }
@@ -107,10 +107,10 @@ impl ModifyCertificateAliasBuilder<super::Client> {
         self,
     ) -> Result<
         ModifyCertificateAliasResponse,
-        crate::runtime::Error<ModifyCertificateAliasErrorCode>,
+        ::tcapi_runtime::Error<ModifyCertificateAliasErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -38,14 +38,14 @@ pub struct ModifyCertificateProjectResponse {
 pub type ModifyCertificateProjectErrorCode = super::ErrorCode;
 
 /// What the spec says about `ModifyCertificateProject`.
-pub static MODIFY_CERTIFICATE_PROJECT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static MODIFY_CERTIFICATE_PROJECT_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ModifyCertificateProject",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Modifying the project of a certificate",
             request: "{\n    \"CertificateIdList\": [\n        \"8ea2a8ee\",\n        \"4084da1d\",\n        \"e45e529f\"\n    ],\n    \"ProjectId\": 673782\n}\n",
             response: "{\n    \"Response\": {\n        \"FailCertificates\": [],\n        \"SuccessCertificates\": [\n            \"8ea2a8ee\",\n            \"4084da1d\",\n            \"e45e529f\"\n        ],\n        \"RequestId\": \"95adbcc1-a0bb-4b9c-acf6-5c4e514b945f\"\n    }\n}\n",
@@ -53,10 +53,10 @@ pub static MODIFY_CERTIFICATE_PROJECT_INFO: crate::runtime::ActionInfo = crate::
     ],
 };
 
-impl crate::runtime::Action for ModifyCertificateProjectRequest {
+impl ::tcapi_runtime::Action for ModifyCertificateProjectRequest {
     type Output = ModifyCertificateProjectResponse;
     type ErrorCode = ModifyCertificateProjectErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATE_PROJECT_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &MODIFY_CERTIFICATE_PROJECT_INFO;
 }
 
 /// Builds a [`ModifyCertificateProjectRequest`]; from [`Client::modify_certificate_project`](super::Client::modify_certificate_project) it also sends it.
@@ -99,16 +99,16 @@ impl<C> ModifyCertificateProjectBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<ModifyCertificateProjectRequest, crate::runtime::BuildError> {
+    ) -> Result<ModifyCertificateProjectRequest, ::tcapi_runtime::BuildError> {
         Ok(ModifyCertificateProjectRequest {
             certificate_id_list: self
                 .certificate_id_list
-                .ok_or_else(|| crate::runtime::BuildError::missing(
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing(
                     "CertificateIdList",
                 ))?,
             project_id: self
                 .project_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("ProjectId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("ProjectId"))?,
         })
     }
 }
@@ -119,10 +119,10 @@ impl ModifyCertificateProjectBuilder<super::Client> {
         self,
     ) -> Result<
         ModifyCertificateProjectResponse,
-        crate::runtime::Error<ModifyCertificateProjectErrorCode>,
+        ::tcapi_runtime::Error<ModifyCertificateProjectErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -30,14 +30,14 @@ pub struct ModifyCertificateResubmitResponse {
 pub type ModifyCertificateResubmitErrorCode = super::ErrorCode;
 
 /// What the spec says about `ModifyCertificateResubmit`.
-pub static MODIFY_CERTIFICATE_RESUBMIT_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static MODIFY_CERTIFICATE_RESUBMIT_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ModifyCertificateResubmit",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Re-submitting a review application for a certificate whose review failed",
             request: "{\n    \"CertificateId\": \"The**hhs\"\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateId\": \"The**hhs\",\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -45,10 +45,10 @@ pub static MODIFY_CERTIFICATE_RESUBMIT_INFO: crate::runtime::ActionInfo = crate:
     ],
 };
 
-impl crate::runtime::Action for ModifyCertificateResubmitRequest {
+impl ::tcapi_runtime::Action for ModifyCertificateResubmitRequest {
     type Output = ModifyCertificateResubmitResponse;
     type ErrorCode = ModifyCertificateResubmitErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATE_RESUBMIT_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &MODIFY_CERTIFICATE_RESUBMIT_INFO;
 }
 
 /// Builds a [`ModifyCertificateResubmitRequest`]; from [`Client::modify_certificate_resubmit`](super::Client::modify_certificate_resubmit) it also sends it.
@@ -81,11 +81,11 @@ impl<C> ModifyCertificateResubmitBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<ModifyCertificateResubmitRequest, crate::runtime::BuildError> {
+    ) -> Result<ModifyCertificateResubmitRequest, ::tcapi_runtime::BuildError> {
         Ok(ModifyCertificateResubmitRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
         })
     }
 }
@@ -96,10 +96,10 @@ impl ModifyCertificateResubmitBuilder<super::Client> {
         self,
     ) -> Result<
         ModifyCertificateResubmitResponse,
-        crate::runtime::Error<ModifyCertificateResubmitErrorCode>,
+        ::tcapi_runtime::Error<ModifyCertificateResubmitErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -33,14 +33,14 @@ pub struct ModifyCertificatesExpiringNotificationSwitchResponse {
 pub type ModifyCertificatesExpiringNotificationSwitchErrorCode = super::ErrorCode;
 
 /// What the spec says about `ModifyCertificatesExpiringNotificationSwitch`.
-pub static MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ModifyCertificatesExpiringNotificationSwitch",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Modify Whether to Ignore Certificate Expiration Notice",
             request: "{\n    \"SwitchStatus\": 1,\n    \"CertificateIds\": [\n        \"Thd**jjd\"\n    ]\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\",\n        \"CertificateIds\": [\n            \"Thd**jjd\"\n        ]\n    }\n}\n",
@@ -48,10 +48,10 @@ pub static MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO: crate::runtime
     ],
 };
 
-impl crate::runtime::Action for ModifyCertificatesExpiringNotificationSwitchRequest {
+impl ::tcapi_runtime::Action for ModifyCertificatesExpiringNotificationSwitchRequest {
     type Output = ModifyCertificatesExpiringNotificationSwitchResponse;
     type ErrorCode = ModifyCertificatesExpiringNotificationSwitchErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &MODIFY_CERTIFICATES_EXPIRING_NOTIFICATION_SWITCH_INFO;
 }
 
 /// Builds a [`ModifyCertificatesExpiringNotificationSwitchRequest`]; from [`Client::modify_certificates_expiring_notification_switch`](super::Client::modify_certificates_expiring_notification_switch) it also sends it.
@@ -93,15 +93,15 @@ impl<C> ModifyCertificatesExpiringNotificationSwitchBuilder<C> {
         self,
     ) -> Result<
         ModifyCertificatesExpiringNotificationSwitchRequest,
-        crate::runtime::BuildError,
+        ::tcapi_runtime::BuildError,
     > {
         Ok(ModifyCertificatesExpiringNotificationSwitchRequest {
             certificate_ids: self
                 .certificate_ids
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateIds"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateIds"))?,
             switch_status: self
                 .switch_status
-                .ok_or_else(|| crate::runtime::BuildError::missing("SwitchStatus"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("SwitchStatus"))?,
         })
     }
 }
@@ -112,10 +112,10 @@ impl ModifyCertificatesExpiringNotificationSwitchBuilder<super::Client> {
         self,
     ) -> Result<
         ModifyCertificatesExpiringNotificationSwitchResponse,
-        crate::runtime::Error<ModifyCertificatesExpiringNotificationSwitchErrorCode>,
+        ::tcapi_runtime::Error<ModifyCertificatesExpiringNotificationSwitchErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -66,14 +66,14 @@ pub struct ModifyCSRResponse {
 pub type ModifyCSRErrorCode = super::ErrorCode;
 
 /// What the spec says about `ModifyCSR`.
-pub static MODIFY_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static MODIFY_CSR_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ModifyCSR",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Modifying a CSR",
             request: "{\n    \"CSRId\": 662,\n    \"Generate\": false,\n    \"Domain\": \"hywh**.com\",\n    \"Organization\": \"tencent\",\n    \"Department\": \"it\",\n    \"Email\": \"heysh**hhe@qq.com\",\n    \"Province\": \"hunan\",\n    \"City\": \"changsha\",\n    \"Country\": \"china\",\n    \"EncryptAlgo\": \"RSA\",\n    \"KeyParameter\": \"2048\"\n}\n",
             response: "{\n    \"Response\": {\n        \"Id\": 662,\n        \"RequestId\": \"f00f136b-c0c8-476a-8097-b1bdfc9d330f\"\n    }\n}\n",
@@ -81,10 +81,10 @@ pub static MODIFY_CSR_INFO: crate::runtime::ActionInfo = crate::runtime::ActionI
     ],
 };
 
-impl crate::runtime::Action for ModifyCSRRequest {
+impl ::tcapi_runtime::Action for ModifyCSRRequest {
     type Output = ModifyCSRResponse;
     type ErrorCode = ModifyCSRErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &MODIFY_CSR_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &MODIFY_CSR_INFO;
 }
 
 /// Builds a [`ModifyCSRRequest`]; from [`Client::modify_csr`](super::Client::modify_csr) it also sends it.
@@ -199,14 +199,14 @@ impl<C> ModifyCSRBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<ModifyCSRRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<ModifyCSRRequest, ::tcapi_runtime::BuildError> {
         Ok(ModifyCSRRequest {
             csr_id: self
                 .csr_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CSRId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CSRId"))?,
             generate: self
                 .generate
-                .ok_or_else(|| crate::runtime::BuildError::missing("Generate"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Generate"))?,
             domain: self.domain,
             organization: self.organization,
             department: self.department,
@@ -226,9 +226,9 @@ impl ModifyCSRBuilder<super::Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
     pub async fn send(
         self,
-    ) -> Result<ModifyCSRResponse, crate::runtime::Error<ModifyCSRErrorCode>> {
+    ) -> Result<ModifyCSRResponse, ::tcapi_runtime::Error<ModifyCSRErrorCode>> {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -60,24 +60,24 @@ pub struct ReplaceCertificateResponse {
 pub type ReplaceCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `ReplaceCertificate`.
-pub static REPLACE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static REPLACE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ReplaceCertificate",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Reissue Certificate - Using the Original Certificate CSR",
             request: "{\n    \"CertificateId\": \"KPX97tim\",\n    \"ValidType\": \"DNS\",\n    \"CsrType\": \"Original\",\n    \"Reason\": \"No longer wanted\"\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateId\": \"a91hoLqo\",\n        \"RequestId\": \"91afa3b6-5b67-43e1-b312-9d3b9bf0f410\"\n    }\n}\n",
         },
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Reissue Certificate - Generate CSR Online",
             request: "{\n    \"CertificateId\": \"KPX97tim\",\n    \"ValidType\": \"DNS\",\n    \"CsrType\": \"Online\",\n    \"Reason\": \"No longer wanted\"\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateId\": \"TfRfcXz1\",\n        \"RequestId\": \"91afa3b6-5b67-43e1-b312-9d3b9bf0f410\"\n    }\n}\n",
         },
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Reissue Certificate - Using Uploaded CSR",
             request: "{\n    \"CertificateId\": \"KPX97tim\",\n    \"ValidType\": \"DNS\",\n    \"CsrType\": \"Upload\",\n    \"CsrContent\": \"-----BEGIN CERTIFICATE REQUEST-----\\\\nMIIBajCCARECAQAwga4xCzAJBgNVBAYTAkNOMRswGQYDVQQIDBLDp8Kmwo/DpcK7\\\\n-----END CERTIFICATE REQUEST-----\",\n    \"Reason\": \"No longer wanted\"\n}\n",
             response: "{\n    \"Response\": {\n        \"CertificateId\": \"TfRfcXz1\",\n        \"RequestId\": \"91afa3b6-5b67-43e1-b312-9d3b9bf0f410\"\n    }\n}\n",
@@ -85,10 +85,10 @@ pub static REPLACE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime
     ],
 };
 
-impl crate::runtime::Action for ReplaceCertificateRequest {
+impl ::tcapi_runtime::Action for ReplaceCertificateRequest {
     type Output = ReplaceCertificateResponse;
     type ErrorCode = ReplaceCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &REPLACE_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &REPLACE_CERTIFICATE_INFO;
 }
 
 /// Builds a [`ReplaceCertificateRequest`]; from [`Client::replace_certificate`](super::Client::replace_certificate) it also sends it.
@@ -169,14 +169,16 @@ impl<C> ReplaceCertificateBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<ReplaceCertificateRequest, crate::runtime::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<ReplaceCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(ReplaceCertificateRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
             valid_type: self
                 .valid_type
-                .ok_or_else(|| crate::runtime::BuildError::missing("ValidType"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("ValidType"))?,
             csr_type: self.csr_type,
             csr_content: self.csr_content,
             csrkey_password: self.csrkey_password,
@@ -193,10 +195,10 @@ impl ReplaceCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         ReplaceCertificateResponse,
-        crate::runtime::Error<ReplaceCertificateErrorCode>,
+        ::tcapi_runtime::Error<ReplaceCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -33,14 +33,14 @@ pub struct RevokeCertificateResponse {
 pub type RevokeCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `RevokeCertificate`.
-pub static REVOKE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static REVOKE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "RevokeCertificate",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Revoke Certificate",
             request: "{\n    \"CertificateId\": \"hehx***hshj\",\n    \"Reason\": \"revoke\"\n}\n",
             response: "{\n    \"Response\": {\n        \"RevokeDomainValidateAuths\": [\n            {\n                \"DomainValidateAuthPath\": \"/.well-known/pki-validation/\",\n                \"DomainValidateAuthKey\": \"fileauth.txt\",\n                \"DomainValidateAuthValue\": \"2020091410184....fvkw2nv1z283lzfi66n\",\n                \"DomainValidateAuthDomain\": \"abc.com\"\n            }\n        ],\n        \"RequestId\": \"91afa3b6-5b67-43e1-b312-9d3b9bf0f410\"\n    }\n}\n",
@@ -48,10 +48,10 @@ pub static REVOKE_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     ],
 };
 
-impl crate::runtime::Action for RevokeCertificateRequest {
+impl ::tcapi_runtime::Action for RevokeCertificateRequest {
     type Output = RevokeCertificateResponse;
     type ErrorCode = RevokeCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &REVOKE_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &REVOKE_CERTIFICATE_INFO;
 }
 
 /// Builds a [`RevokeCertificateRequest`]; from [`Client::revoke_certificate`](super::Client::revoke_certificate) it also sends it.
@@ -89,11 +89,11 @@ impl<C> RevokeCertificateBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<RevokeCertificateRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<RevokeCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(RevokeCertificateRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
             reason: self.reason,
         })
     }
@@ -105,10 +105,10 @@ impl RevokeCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         RevokeCertificateResponse,
-        crate::runtime::Error<RevokeCertificateErrorCode>,
+        ::tcapi_runtime::Error<RevokeCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

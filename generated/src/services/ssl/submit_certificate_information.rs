@@ -151,7 +151,7 @@ pub struct SubmitCertificateInformationResponse {
 pub type SubmitCertificateInformationErrorCode = super::ErrorCode;
 
 /// What the spec says about `SubmitCertificateInformation`.
-pub static SUBMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static SUBMIT_CERTIFICATE_INFORMATION_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "SubmitCertificateInformation",
     service: &super::SERVICE,
     rate_limit: None,
@@ -160,10 +160,10 @@ pub static SUBMIT_CERTIFICATE_INFORMATION_INFO: crate::runtime::ActionInfo = cra
     examples: &[],
 };
 
-impl crate::runtime::Action for SubmitCertificateInformationRequest {
+impl ::tcapi_runtime::Action for SubmitCertificateInformationRequest {
     type Output = SubmitCertificateInformationResponse;
     type ErrorCode = SubmitCertificateInformationErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &SUBMIT_CERTIFICATE_INFORMATION_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &SUBMIT_CERTIFICATE_INFORMATION_INFO;
 }
 
 /// Builds a [`SubmitCertificateInformationRequest`]; from [`Client::submit_certificate_information`](super::Client::submit_certificate_information) it also sends it.
@@ -381,11 +381,11 @@ impl<C> SubmitCertificateInformationBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<SubmitCertificateInformationRequest, crate::runtime::BuildError> {
+    ) -> Result<SubmitCertificateInformationRequest, ::tcapi_runtime::BuildError> {
         Ok(SubmitCertificateInformationRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
             csr_type: self.csr_type,
             csr_content: self.csr_content,
             certificate_domain: self.certificate_domain,
@@ -422,10 +422,10 @@ impl SubmitCertificateInformationBuilder<super::Client> {
         self,
     ) -> Result<
         SubmitCertificateInformationResponse,
-        crate::runtime::Error<SubmitCertificateInformationErrorCode>,
+        ::tcapi_runtime::Error<SubmitCertificateInformationErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -93,14 +93,14 @@ pub struct UpdateCertificateInstanceResponse {
 pub type UpdateCertificateInstanceErrorCode = super::ErrorCode;
 
 /// What the spec says about `UpdateCertificateInstance`.
-pub static UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPDATE_CERTIFICATE_INSTANCE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UpdateCertificateInstance",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "One-Click Update Of Old Certificate Resource",
             request: "{\n    \"CertificateId\": \"Th**jj\",\n    \"OldCertificateId\": \"gej**kkk\",\n    \"ResourceTypes\": [\n        \"clb\"\n    ],\n    \"Regions\": [\n        \"ap-guangzhou\"\n    ],\n    \"ResourceTypesRegions\": [\n        {\n            \"ResourceType\": \"clb\",\n            \"Regions\": [\n                \"ap-guangzhou\"\n            ]\n        }\n    ]\n}\n",
             response: "{\n    \"Response\": {\n        \"DeployRecordId\": 1763489,\n        \"DeployStatus\": 0,\n        \"UpdateSyncProgress\": [\n            {\n                \"ResourceType\": \"clb\",\n                \"UpdateSyncProgressRegions\": [\n                    {\n                        \"Region\": \"ap-guangzhou\",\n                        \"TotalCount\": 0,\n                        \"OffsetCount\": 0,\n                        \"Status\": 0\n                    }\n                ],\n                \"Status\": 0\n            }\n        ],\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -108,10 +108,10 @@ pub static UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo = crate:
     ],
 };
 
-impl crate::runtime::Action for UpdateCertificateInstanceRequest {
+impl ::tcapi_runtime::Action for UpdateCertificateInstanceRequest {
     type Output = UpdateCertificateInstanceResponse;
     type ErrorCode = UpdateCertificateInstanceErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPDATE_CERTIFICATE_INSTANCE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPDATE_CERTIFICATE_INSTANCE_INFO;
 }
 
 /// Builds a [`UpdateCertificateInstanceRequest`]; from [`Client::update_certificate_instance`](super::Client::update_certificate_instance) it also sends it.
@@ -226,14 +226,16 @@ impl<C> UpdateCertificateInstanceBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<UpdateCertificateInstanceRequest, crate::runtime::BuildError> {
+    ) -> Result<UpdateCertificateInstanceRequest, ::tcapi_runtime::BuildError> {
         Ok(UpdateCertificateInstanceRequest {
             old_certificate_id: self
                 .old_certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("OldCertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing(
+                    "OldCertificateId",
+                ))?,
             resource_types: self
                 .resource_types
-                .ok_or_else(|| crate::runtime::BuildError::missing("ResourceTypes"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("ResourceTypes"))?,
             certificate_id: self.certificate_id,
             regions: self.regions,
             resource_types_regions: self.resource_types_regions,
@@ -254,10 +256,10 @@ impl UpdateCertificateInstanceBuilder<super::Client> {
         self,
     ) -> Result<
         UpdateCertificateInstanceResponse,
-        crate::runtime::Error<UpdateCertificateInstanceErrorCode>,
+        ::tcapi_runtime::Error<UpdateCertificateInstanceErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

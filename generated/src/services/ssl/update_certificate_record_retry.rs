@@ -34,14 +34,14 @@ pub struct UpdateCertificateRecordRetryResponse {
 pub type UpdateCertificateRecordRetryErrorCode = super::ErrorCode;
 
 /// What the spec says about `UpdateCertificateRecordRetry`.
-pub static UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPDATE_CERTIFICATE_RECORD_RETRY_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UpdateCertificateRecordRetry",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Cloud Resource Update Retry Deployment History",
             request: "{\n    \"DeployRecordId\": 1499393,\n    \"DeployRecordDetailId\": 46737382\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -49,10 +49,10 @@ pub static UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionInfo = cr
     ],
 };
 
-impl crate::runtime::Action for UpdateCertificateRecordRetryRequest {
+impl ::tcapi_runtime::Action for UpdateCertificateRecordRetryRequest {
     type Output = UpdateCertificateRecordRetryResponse;
     type ErrorCode = UpdateCertificateRecordRetryErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPDATE_CERTIFICATE_RECORD_RETRY_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPDATE_CERTIFICATE_RECORD_RETRY_INFO;
 }
 
 /// Builds a [`UpdateCertificateRecordRetryRequest`]; from [`Client::update_certificate_record_retry`](super::Client::update_certificate_record_retry) it also sends it.
@@ -92,7 +92,7 @@ impl<C> UpdateCertificateRecordRetryBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<UpdateCertificateRecordRetryRequest, crate::runtime::BuildError> {
+    ) -> Result<UpdateCertificateRecordRetryRequest, ::tcapi_runtime::BuildError> {
         Ok(UpdateCertificateRecordRetryRequest {
             deploy_record_id: self.deploy_record_id,
             deploy_record_detail_id: self.deploy_record_detail_id,
@@ -106,10 +106,10 @@ impl UpdateCertificateRecordRetryBuilder<super::Client> {
         self,
     ) -> Result<
         UpdateCertificateRecordRetryResponse,
-        crate::runtime::Error<UpdateCertificateRecordRetryErrorCode>,
+        ::tcapi_runtime::Error<UpdateCertificateRecordRetryErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

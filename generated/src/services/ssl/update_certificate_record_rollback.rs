@@ -30,14 +30,14 @@ pub struct UpdateCertificateRecordRollbackResponse {
 pub type UpdateCertificateRecordRollbackErrorCode = super::ErrorCode;
 
 /// What the spec says about `UpdateCertificateRecordRollback`.
-pub static UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UpdateCertificateRecordRollback",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Cloud resource update one-click rollback",
             request: "{\n    \"DeployRecordId\": 17747848\n}\n",
             response: "{\n    \"Response\": {\n        \"DeployRecordId\": 8848499,\n        \"RequestId\": \"14727a68-3b90-4408-99c9-dea6d7de9456\"\n    }\n}\n",
@@ -45,10 +45,10 @@ pub static UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::ActionInfo =
     ],
 };
 
-impl crate::runtime::Action for UpdateCertificateRecordRollbackRequest {
+impl ::tcapi_runtime::Action for UpdateCertificateRecordRollbackRequest {
     type Output = UpdateCertificateRecordRollbackResponse;
     type ErrorCode = UpdateCertificateRecordRollbackErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO;
 }
 
 /// Builds a [`UpdateCertificateRecordRollbackRequest`]; from [`Client::update_certificate_record_rollback`](super::Client::update_certificate_record_rollback) it also sends it.
@@ -81,7 +81,7 @@ impl<C> UpdateCertificateRecordRollbackBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<UpdateCertificateRecordRollbackRequest, crate::runtime::BuildError> {
+    ) -> Result<UpdateCertificateRecordRollbackRequest, ::tcapi_runtime::BuildError> {
         Ok(UpdateCertificateRecordRollbackRequest {
             deploy_record_id: self.deploy_record_id,
         })
@@ -94,10 +94,10 @@ impl UpdateCertificateRecordRollbackBuilder<super::Client> {
         self,
     ) -> Result<
         UpdateCertificateRecordRollbackResponse,
-        crate::runtime::Error<UpdateCertificateRecordRollbackErrorCode>,
+        ::tcapi_runtime::Error<UpdateCertificateRecordRollbackErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -63,7 +63,7 @@ pub struct UploadCertificateResponse {
 pub type UploadCertificateErrorCode = super::ErrorCode;
 
 /// What the spec says about `UploadCertificate`.
-pub static UPLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPLOAD_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UploadCertificate",
     service: &super::SERVICE,
     rate_limit: None,
@@ -72,10 +72,10 @@ pub static UPLOAD_CERTIFICATE_INFO: crate::runtime::ActionInfo = crate::runtime:
     examples: &[],
 };
 
-impl crate::runtime::Action for UploadCertificateRequest {
+impl ::tcapi_runtime::Action for UploadCertificateRequest {
     type Output = UploadCertificateResponse;
     type ErrorCode = UploadCertificateErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_CERTIFICATE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPLOAD_CERTIFICATE_INFO;
 }
 
 /// Builds a [`UploadCertificateRequest`]; from [`Client::upload_certificate`](super::Client::upload_certificate) it also sends it.
@@ -155,11 +155,11 @@ impl<C> UploadCertificateBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<UploadCertificateRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<UploadCertificateRequest, ::tcapi_runtime::BuildError> {
         Ok(UploadCertificateRequest {
             certificate_public_key: self
                 .certificate_public_key
-                .ok_or_else(|| crate::runtime::BuildError::missing(
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing(
                     "CertificatePublicKey",
                 ))?,
             certificate_private_key: self.certificate_private_key,
@@ -179,10 +179,10 @@ impl UploadCertificateBuilder<super::Client> {
         self,
     ) -> Result<
         UploadCertificateResponse,
-        crate::runtime::Error<UploadCertificateErrorCode>,
+        ::tcapi_runtime::Error<UploadCertificateErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -36,14 +36,14 @@ pub struct UploadConfirmLetterResponse {
 pub type UploadConfirmLetterErrorCode = super::ErrorCode;
 
 /// What the spec says about `UploadConfirmLetter`.
-pub static UPLOAD_CONFIRM_LETTER_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPLOAD_CONFIRM_LETTER_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UploadConfirmLetter",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Uploading the confirmation letter for a certificate",
             request: "{\n    \"CertificateId\": \"flSFd6Fh\",\n    \"ConfirmLetter\": \"UEsDBBQABgAIAAAAIQCM19MmCg......\"\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"15dc3823-4089-4fd6-81a6-ec8baf5ec330\",\n        \"CertificateId\": \"flSFd6Fh\",\n        \"IsSuccess\": true\n    }\n}\n",
@@ -51,10 +51,10 @@ pub static UPLOAD_CONFIRM_LETTER_INFO: crate::runtime::ActionInfo = crate::runti
     ],
 };
 
-impl crate::runtime::Action for UploadConfirmLetterRequest {
+impl ::tcapi_runtime::Action for UploadConfirmLetterRequest {
     type Output = UploadConfirmLetterResponse;
     type ErrorCode = UploadConfirmLetterErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_CONFIRM_LETTER_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPLOAD_CONFIRM_LETTER_INFO;
 }
 
 /// Builds a [`UploadConfirmLetterRequest`]; from [`Client::upload_confirm_letter`](super::Client::upload_confirm_letter) it also sends it.
@@ -94,14 +94,14 @@ impl<C> UploadConfirmLetterBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<UploadConfirmLetterRequest, crate::runtime::BuildError> {
+    ) -> Result<UploadConfirmLetterRequest, ::tcapi_runtime::BuildError> {
         Ok(UploadConfirmLetterRequest {
             certificate_id: self
                 .certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("CertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("CertificateId"))?,
             confirm_letter: self
                 .confirm_letter
-                .ok_or_else(|| crate::runtime::BuildError::missing("ConfirmLetter"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("ConfirmLetter"))?,
         })
     }
 }
@@ -112,10 +112,10 @@ impl UploadConfirmLetterBuilder<super::Client> {
         self,
     ) -> Result<
         UploadConfirmLetterResponse,
-        crate::runtime::Error<UploadConfirmLetterErrorCode>,
+        ::tcapi_runtime::Error<UploadConfirmLetterErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -57,14 +57,14 @@ pub struct UploadUpdateCertificateInstanceResponse {
 pub type UploadUpdateCertificateInstanceErrorCode = super::ErrorCode;
 
 /// What the spec says about `UploadUpdateCertificateInstance`.
-pub static UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UploadUpdateCertificateInstance",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Updating Certificate Content (Certificate ID Unchanged) and Updating Associated Tencent Cloud Resources",
             request: "{\n    \"OldCertificateId\": \"JADeKqED\",\n    \"CertificatePublicKey\": \"-----BEGIN CERTIFICATE-----\\nMIIHKjCCBRKgAwIBAgIQBxzWVyyT9qwhuesoaGcNSTANBgkqhkiG9w0BAQsFADBb\\nMQswCQYDVQQGEwJDTjElMCMGA1UEChMcVHJ1c3RBc2lhIFRlY2hub2xvZ2llcywg\\nSW5jLjElMCMGA1UEAxMcVHJ1c3RBc2lhIERWIFRMUyBSU0EgQ0EgMjAyNTAeFw0y\\nNTA1MjIwMDAwMDBaFw0yNjA1MjEyMzU5NTlaMB4xHDAaBgNVBAMMEyoubmluZ2ho\\ndWFuZy5vbmxpbmUwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCx0X+R\\nae2sTAE69KWEtk/0yjW7f0c2V8A00nJU2wvduhdh109ZNx7OAPlIdt6+XsziVSFt\\np7SjnKiv1iQLDGEjfpTxakic068q1vLiLApvZmA1rY2FIypGXl2e9OpHHfQSEp0k\\nkwEGP6yk+4CP3hY0LDFhO3T8wF6aklVGlEChJRwbRs1ic7n49GZgVh+mnyQNYfTQ\\n3vgMPkG6hSF17F6d19XuE3FcFXwTIZc2UHyA1lBhsGeZojRtr0a27TP9ulP48aIJ\\nBXwulfslUrNsDAk0rxa4GQWyo4/rzF4fjkkdbcKMP4uYVFoeBdZuT+UpToeK6SOk\\nbnYr1kUyb1hL3SbLAgMBAAGjggMlMIIDITAfBgNVHSMEGDAWgBS0EiiltMAdnylx\\naTzZEZZKdWlQwDAdBgNVHQ4EFgQU6dEaFyZxsdy//cFjd+9Iq6OCGDswYwYDVR0R\\nBFwwWoITKi5uaW5naGh1YW5nLm9ubGluZYIYKi50ZXN0Lm5pbmdoaHVhbmcub25s\\naW5lghZ0ZXN0Lm5pbmdoaHVhbmcub25saW5lghFuaW5naGh1YW5nLm9ubGluZTA+\\nBgNVHSAENzA1MDMGBmeBDAECATApMCcGCCsGAQUFBwIBFhtodHRwOi8vd3d3LmRp\\nZ2ljZXJ0LmNvbS9DUFMwDgYDVR0PAQH/BAQDAgWgMB0GA1UdJQQWMBQGCCsGAQUF\\nBwMBBggrBgEFBQcDAjB5BggrBgEFBQcBAQRtMGswJAYIKwYBBQUHMAGGGGh0dHA6\\nLy9vY3NwLmRpZ2ljZXJ0LmNvbTBDBggrBgEFBQcwAoY3aHR0cDovL2NhY2VydHMu\\nZGlnaWNlcnQuY29tL1RydXN0QXNpYURWVExTUlNBQ0EyMDI1LmNydDAMBgNVHRMB\\nAf8EAjAAMIIBgAYKKwYBBAHWeQIEAgSCAXAEggFsAWoAdwAOV5S8866pPjMbLJkH\\ns/eQ35vCPXEyJd0hqSWsYcVOIQAAAZb2pPXNAAAEAwBIMEYCIQDE/NCWGaK4xCyB\\nEbUwB6h0lx56XWRVhy/6Bif0pp+ASAIhAL+PK2JZFiU2Nbj8xQ4bpZ9Klgrt7XJY\\n613kWi+qpnO2AHcAZBHEbKQS7KeJHKICLgC8q08oB9QeNSer6v7VA8l9zfAAAAGW\\n9qT15wAABAMASDBGAiEAgrvsjm2/QCR/dkpsHf1d699I/OyNt6nxtet3uQT15pIC\\nIQDhXujmT6lVxPEFufr0IsJZmod+5duQfFCPshV+hihj4gB2AEmcm2neHXzs/Dbe\\nzYdkprhbrwqHgBnRVVL76esp3fjDAAABlvak9ggAAAQDAEcwRQIgFAa9QtNT8hvg\\niYZAkHfSE/LzCUo0tO899dO9JW9GcVMCIQC9ju7m3nyVW2i5IAkZQco/7zPDtiB5\\nQh60tcx+jbuygDANBgkqhkiG9w0BAQsFAAOCAgEAfMzvwLnquzmCijAjQj5dVFIs\\n/T6joONRQHHyFBe46D++8eILlmSo0qeMmM4JtvT80lwRXO8suUiA48az0dSOtwML\\ncA/MeP3gPIx8ySnvcGZrrxKDsxVnIpqByAg/Ih1yQ2C3p9AG2y4U3o1gds3ICbsv\\nI9JTmCkRHsAtS0z5rDMmNa1daSSqNoG3IOisCcVsitGHgCAlOEZmBXs6tBO9Y4op\\nq3GQLM8kGdVVIxW/Qyi+m3Upnw0BBOruoTpw80s56LXcR5c+MuzzjA9ObxfNUsI9\\ntQ0vJqCv2T6auLIJJfpe/i9Jach+St8hqU/GH20G8vq3JQLp5uEtXJstFiR6DKzd\\nyX+xE2loI0DCnNWUUNyWYGCK/u2MRg5p5pJZ8HSpsAtdRHoVXlvMJUWI8AoxkR7a\\ngv8lxgSvSgN3AAPcum6myaKdt6Ae0V4c7qZUI4F29EzOwC3QGwmnRqCQ83FA1scU\\n2Hur0seOscdFLD6OrYQlDe6zZDGjuIeOaKl+JWjWS7usctGJzSlIEF0d6p6wfR0o\\n09heMlteskxlYsZrwbMKq1j7nVZ5eaYzlebd6KRl/kM0Yy+nqtyA48u3t/X3+Y85\\nDfLS895zacyyqpDZUI6FiafSEjW4C7tnW+4zjATpii0T18XPcnD7DnOj4EdzWEMb\\nJVMf0yj6miO+34kMVd4=\\n-----END CERTIFICATE-----\\n-----BEGIN CERTIFICATE-----\\nMIIFnjCCBIagAwIBAgIQCSYyO0lk42hGFRLe8aXVLDANBgkqhkiG9w0BAQsFADBh\\nMQswCQYDVQQGEwJVUzEVMBMGA1UEChMMRGlnaUNlcnQgSW5jMRkwFwYDVQQLExB3\\nd3cuZGlnaWNlcnQuY29tMSAwHgYDVQQDExdEaWdpQ2VydCBHbG9iYWwgUm9vdCBH\\nMjAeFw0yNTAxMDgwMDAwMDBaFw0zNTAxMDcyMzU5NTlaMFsxCzAJBgNVBAYTAkNO\\nMSUwIwYDVQQKExxUcnVzdEFzaWEgVGVjaG5vbG9naWVzLCBJbmMuMSUwIwYDVQQD\\nExxUcnVzdEFzaWEgRFYgVExTIFJTQSBDQSAyMDI1MIICIjANBgkqhkiG9w0BAQEF\\nAAOCAg8AMIICCgKCAgEA0fuEmuBIsN6ZZVq+gRobMorOGIilTCIfQrxNpR8FUZ9R\\n/GfbiekbiIKphQXEZ7N1uBnn6tXUuZ32zl6jPkZpHzN/Bmgk1BWSIzVc0npMzrWq\\n/hrbk5+KddXJdsNpeG1+Q8lc8uVMBrztnxaPb7Rh7yQCsMrcO4hgVaqLJWkVvEfW\\nULtoCHQnNaj4IroG6VxQf1oArQ8bPbwpI02lieSahRa78FQuXdoGVeQcrkhtVjZs\\nON98vq5fPWZX2LFv7e5J6P9IHbzvOl8yyQjv+2/IOwhNSkaXX3bI+//bqF9XW/p7\\n+gsUmHiK5YsvLjmXcvDmoDEGrXMzgX31Zl2nJ+umpRbLjwP8rxYIUsKoEwEdFoto\\nAid59UEBJyw/GibwXQ5xTyKD/N6C8SFkr1+myOo4oe1UB+YgvRu6qSxIABo5kYdX\\nFodLP4IgoVJdeUFs1Usa6bxYEO6EgMf5lCWt9hGZszvXYZwvyZGq3ogNXM7eKyi2\\n20WzJXYMmi9TYFq2Fa95aZe4wki6YhDhhOO1g0sjITGVaB73G+JOCI9yJhv6+REN\\nD40ZpboUHE8JNgMVWbG1isAMVCXqiADgXtuC+tmJWPEH9cR6OuJLEpwOzPfgAbnn\\n2MRu7Tsdr8jPjTPbD0FxblX1ydW3RG30vwLF5lkTTRkHG9epMgpPMdYP7nY/08MC\\nAwEAAaOCAVYwggFSMBIGA1UdEwEB/wQIMAYBAf8CAQAwHQYDVR0OBBYEFLQSKKW0\\nwB2fKXFpPNkRlkp1aVDAMB8GA1UdIwQYMBaAFE4iVCAYlebjbuYP+vq5Eu0GF485\\nMA4GA1UdDwEB/wQEAwIBhjAdBgNVHSUEFjAUBggrBgEFBQcDAQYIKwYBBQUHAwIw\\ndgYIKwYBBQUHAQEEajBoMCQGCCsGAQUFBzABhhhodHRwOi8vb2NzcC5kaWdpY2Vy\\ndC5jb20wQAYIKwYBBQUHMAKGNGh0dHA6Ly9jYWNlcnRzLmRpZ2ljZXJ0LmNvbS9E\\naWdpQ2VydEdsb2JhbFJvb3RHMi5jcnQwQgYDVR0fBDswOTA3oDWgM4YxaHR0cDov\\nL2NybDMuZGlnaWNlcnQuY29tL0RpZ2lDZXJ0R2xvYmFsUm9vdEcyLmNybDARBgNV\\nHSAECjAIMAYGBFUdIAAwDQYJKoZIhvcNAQELBQADggEBAJ4a3svh316GY2+Z7EYx\\nmBIsOwjJSnyoEfzx2T699ctLLrvuzS79Mg3pPjxSLlUgyM8UzrFc5tgVU3dZ1sFQ\\nI4RM+ysJdvIAX/7Yx1QbooVdKhkdi9X7QN7yVkjqwM3fY3WfQkRTzhIkM7mYIQbR\\nr+y2Vkju61BLqh7OCRpPMiudjEpP1kEtRyGs2g0aQpEIqKBzxgitCXSayO1hoO6/\\n71ts801OzYlqYW9OQQQ2GCJyFbD6XHDjdpn+bWUxTKWaMY0qedSCbHE3Kl2QEF0C\\nynZ7SbC03yR+gKZQDeTXrNP1kk5Qhe7jSXgw+nhbspe0q/M1ZcNCz+sPxeOwdCcC\\ngJE=\\n-----END CERTIFICATE-----\",\n    \"CertificatePrivateKey\": \"-----BEGIN RSA PRIVATE KEY-----\\r\\nMIIEpQIBAAKCAQEAsdF/kWntrEwBOvSlhLZP9Mo1u39HNlfANNJyVNsL3boXYddP\\r\\nWTcezgD5SHbevl7M4lUhbae0o5yor9YkCwxhI36U8WpInNOvKtby4iwKb2ZgNa2N\\r\\nhSMqRl5dnvTqRx30EhKdJJMBBj+spPuAj94WNCwxYTt0/MBempJVRpRAoSUcG0bN\\r\\nYnO5+PRmYFYfpp8kDWH00N74DD5BuoUhdexendfV7hNxXBV8EyGXNlB8gNZQYbBn\\r\\nmaI0ba9Gtu0z/bpT+PGiCQV8LpX7JVKzbAwJNK8WuBkFsqOP68xeH45JHW3CjD+L\\r\\nmFRaHgXWbk/lKU6HiukjpG52K9ZFMm9YS90mywIDAQABAoIBAQCjhE1VAR4IdRQk\\r\\njNiwg55fMpvawZ5QwL0FVgjBM3Vj/j6GQKK9Hcz8DzUth/IpCbBK6ZIF7lRUqDkP\\r\\nCVK3vjiNlVeN8Pi5DohkUqmjhnBKJNCQS/p51e6IKzrYc8wEfez1uZw8B9rHTkKK\\r\\nrKR6p/WvIHyAN1bLHnNgnPRCJQ6Rn7AgSty3cr8Ov3oIkfOnP4jlXIkclAtl1FV4\\r\\nTBUK8Q1gtBV+AQKCGjx21GOOaXRVLqErULo6K9axaDXJr98d3Xcug2xsDa0GtFnF\\r\\nItGsJ9+Tq4LsStjIGKS12jzx/ZXx5tHMRhlnIMjJzaq6bmgyrHQ+DW+NBBPv2f7k\\r\\n2vc73MChAoGBANc/E8F4Nnt3IUy9ULO5Q3Z8s4lENRr01GfoJsb4/uwQkjsywASE\\r\\nFA+6HOp+dOO7yx7yul6xkuAYnHMRemeGM10/RtIS4qZMwU1nUyQPO6SgymRIvNW7\\r\\nLU97DWz11ziWbO4moeEn5vlvC2rU+Nxj74t3AnrhGGPBA1OR5GLDpjLJAoGBANN8\\r\\nS8xzdqw468bYp4bJD0AWDqg0LR0Dbsxe1FGSWmuJE8shlgvI1m7IDZOVqI9jRX9U\\r\\nmXWc/esKSnOJA87QFWXQkalEEy6O7sRRPiK7l/lqT5hylLizT+YallZ9ZSqlLTZb\\r\\nGUMcEIDc09BQkdsIwYN4l9Iz9wKFrdk9rebDWmLzAoGADHbPmw1uAjpEyF/SE4Yv\\r\\n3OWds94qQRRaVGYCENWMVXkkLp9itSA81ShO0lleRW2zdmhR2Hfp7GYgcR1a/DGu\\r\\nOcEXRcToMP8S1nucOeNT7dWNwr7fiHTdS9PxVBTsUI+NYUEFcLdRzbHbdGU+v+xd\\r\\ni7LphtoQAn7DxYwWMI3pytkCgYEAseLqCvXQCzrxr1dLSodSCZDEEV2Z2L6rcsIN\\r\\nCvP0lGE/wevlPtJW8+XX7ZzDpKBWs6ygTBqaRhpo11eXWV0TsolGDD9TdyUI1x6T\\r\\nCjoKseNnQg6W4+kHusAAVo2xC7bWGdN0o0s24n1cuOscVEXAJ+rGoSvOiFOTEJjd\\r\\n7q3BGFsCgYEAmm1t/jT75ehjFLeL4yy7ZiUpBObeTvb4nqD3RP4uESAHBPdB7rvC\\r\\nj0DRx6xZKxifkZrPshtLJoAmKXYHb+HuPIU6HTSCZnKN9hcM9fhIUBacoVal2xMw\\r\\nUJK+b7LsuWAF6jkgie8wcL9yhgUjpXoiOlaawfzgna4vlwlFhw/ecyY=\\r\\n-----END RSA PRIVATE KEY-----\",\n    \"ResourceTypes\": [\n        \"clb\"\n    ],\n    \"ResourceTypesRegions\": [\n        {\n            \"Regions\": [\n                \"ap-qingyuan\"\n            ],\n            \"ResourceType\": \"clb\"\n        }\n    ]\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"f716e441-d96a-4480-abb4-dd4925fd79b1\",\n        \"DeployRecordId\": 0,\n        \"DeployStatus\": 0,\n        \"UpdateSyncProgress\": [\n            {\n                \"ResourceType\": \"clb\",\n                \"UpdateSyncProgressRegions\": [\n                    {\n                        \"TotalCount\": null,\n                        \"OffsetCount\": null,\n                        \"Status\": 0,\n                        \"Region\": \"ap-qingyuan\"\n                    }\n                ],\n                \"Status\": 0\n            }\n        ]\n    }\n}\n",
@@ -72,10 +72,10 @@ pub static UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO: crate::runtime::ActionInfo =
     ],
 };
 
-impl crate::runtime::Action for UploadUpdateCertificateInstanceRequest {
+impl ::tcapi_runtime::Action for UploadUpdateCertificateInstanceRequest {
     type Output = UploadUpdateCertificateInstanceResponse;
     type ErrorCode = UploadUpdateCertificateInstanceErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_INSTANCE_INFO;
 }
 
 /// Builds a [`UploadUpdateCertificateInstanceRequest`]; from [`Client::upload_update_certificate_instance`](super::Client::upload_update_certificate_instance) it also sends it.
@@ -139,22 +139,24 @@ impl<C> UploadUpdateCertificateInstanceBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<UploadUpdateCertificateInstanceRequest, crate::runtime::BuildError> {
+    ) -> Result<UploadUpdateCertificateInstanceRequest, ::tcapi_runtime::BuildError> {
         Ok(UploadUpdateCertificateInstanceRequest {
             old_certificate_id: self
                 .old_certificate_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("OldCertificateId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing(
+                    "OldCertificateId",
+                ))?,
             resource_types: self
                 .resource_types
-                .ok_or_else(|| crate::runtime::BuildError::missing("ResourceTypes"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("ResourceTypes"))?,
             certificate_public_key: self
                 .certificate_public_key
-                .ok_or_else(|| crate::runtime::BuildError::missing(
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing(
                     "CertificatePublicKey",
                 ))?,
             certificate_private_key: self
                 .certificate_private_key
-                .ok_or_else(|| crate::runtime::BuildError::missing(
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing(
                     "CertificatePrivateKey",
                 ))?,
             resource_types_regions: self.resource_types_regions,
@@ -168,10 +170,10 @@ impl UploadUpdateCertificateInstanceBuilder<super::Client> {
         self,
     ) -> Result<
         UploadUpdateCertificateInstanceResponse,
-        crate::runtime::Error<UploadUpdateCertificateInstanceErrorCode>,
+        ::tcapi_runtime::Error<UploadUpdateCertificateInstanceErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -34,19 +34,19 @@ pub struct UploadUpdateCertificateRecordRetryResponse {
 pub type UploadUpdateCertificateRecordRetryErrorCode = super::ErrorCode;
 
 /// What the spec says about `UploadUpdateCertificateRecordRetry`.
-pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UploadUpdateCertificateRecordRetry",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Cloud Resource Updates (Certificate ID Unchanged) Retry Deployment Record - Retry All Failure Records",
             request: "{\n    \"DeployRecordId\": 2\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"79b4dae4-51a7-4345-9b2b-0c6a29f69291\"\n    }\n}\n",
         },
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Cloud Resource Updates (Certificate ID Unchanged) Retry Rollback Deployment Record - Retry Specified Failure Records",
             request: "{\n    \"DeployRecordDetailId\": 2\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"79b4dae4-51a7-4345-9b2b-0c6a29f69291\"\n    }\n}\n",
@@ -54,10 +54,10 @@ pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO: crate::runtime::ActionIn
     ],
 };
 
-impl crate::runtime::Action for UploadUpdateCertificateRecordRetryRequest {
+impl ::tcapi_runtime::Action for UploadUpdateCertificateRecordRetryRequest {
     type Output = UploadUpdateCertificateRecordRetryResponse;
     type ErrorCode = UploadUpdateCertificateRecordRetryErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_RECORD_RETRY_INFO;
 }
 
 /// Builds a [`UploadUpdateCertificateRecordRetryRequest`]; from [`Client::upload_update_certificate_record_retry`](super::Client::upload_update_certificate_record_retry) it also sends it.
@@ -97,7 +97,7 @@ impl<C> UploadUpdateCertificateRecordRetryBuilder<C> {
     /// The request, or an error naming the first required parameter that is not set.
     pub fn build(
         self,
-    ) -> Result<UploadUpdateCertificateRecordRetryRequest, crate::runtime::BuildError> {
+    ) -> Result<UploadUpdateCertificateRecordRetryRequest, ::tcapi_runtime::BuildError> {
         Ok(UploadUpdateCertificateRecordRetryRequest {
             deploy_record_id: self.deploy_record_id,
             deploy_record_detail_id: self.deploy_record_detail_id,
@@ -111,10 +111,10 @@ impl UploadUpdateCertificateRecordRetryBuilder<super::Client> {
         self,
     ) -> Result<
         UploadUpdateCertificateRecordRetryResponse,
-        crate::runtime::Error<UploadUpdateCertificateRecordRetryErrorCode>,
+        ::tcapi_runtime::Error<UploadUpdateCertificateRecordRetryErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

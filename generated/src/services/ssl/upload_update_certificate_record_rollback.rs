@@ -27,14 +27,14 @@ pub struct UploadUpdateCertificateRecordRollbackResponse {
 pub type UploadUpdateCertificateRecordRollbackErrorCode = super::ErrorCode;
 
 /// What the spec says about `UploadUpdateCertificateRecordRollback`.
-pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "UploadUpdateCertificateRecordRollback",
     service: &super::SERVICE,
     rate_limit: None,
     region_required: false,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Cloud Resource Updates Successful (Certificate ID Unchanged) Rollback History",
             request: "{\n    \"DeployRecordId\": 2\n}\n",
             response: "{\n    \"Response\": {\n        \"RequestId\": \"79b4dae4-51a7-4345-9b2b-0c6a29f69291\"\n    }\n}\n",
@@ -42,10 +42,10 @@ pub static UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO: crate::runtime::Actio
     ],
 };
 
-impl crate::runtime::Action for UploadUpdateCertificateRecordRollbackRequest {
+impl ::tcapi_runtime::Action for UploadUpdateCertificateRecordRollbackRequest {
     type Output = UploadUpdateCertificateRecordRollbackResponse;
     type ErrorCode = UploadUpdateCertificateRecordRollbackErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &UPLOAD_UPDATE_CERTIFICATE_RECORD_ROLLBACK_INFO;
 }
 
 /// Builds a [`UploadUpdateCertificateRecordRollbackRequest`]; from [`Client::upload_update_certificate_record_rollback`](super::Client::upload_update_certificate_record_rollback) it also sends it.
@@ -80,12 +80,12 @@ impl<C> UploadUpdateCertificateRecordRollbackBuilder<C> {
         self,
     ) -> Result<
         UploadUpdateCertificateRecordRollbackRequest,
-        crate::runtime::BuildError,
+        ::tcapi_runtime::BuildError,
     > {
         Ok(UploadUpdateCertificateRecordRollbackRequest {
             deploy_record_id: self
                 .deploy_record_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("DeployRecordId"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("DeployRecordId"))?,
         })
     }
 }
@@ -96,10 +96,10 @@ impl UploadUpdateCertificateRecordRollbackBuilder<super::Client> {
         self,
     ) -> Result<
         UploadUpdateCertificateRecordRollbackResponse,
-        crate::runtime::Error<UploadUpdateCertificateRecordRollbackErrorCode>,
+        ::tcapi_runtime::Error<UploadUpdateCertificateRecordRollbackErrorCode>,
     > {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

@@ -95,7 +95,7 @@ pub enum ErrorCode {
     Unknown(String),
 }
 
-impl crate::runtime::ErrorCode for ErrorCode {
+impl ::tcapi_runtime::ErrorCode for ErrorCode {
     fn from_code(code: &str) -> Self {
         match code {
             "FailedOperation.Busy" => Self::FailedOperationBusy,
@@ -305,6 +305,6 @@ impl crate::runtime::ErrorCode for ErrorCode {
 
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::action::fmt_error_code(self, f)
+        ::tcapi_runtime::action::fmt_error_code(self, f)
     }
 }

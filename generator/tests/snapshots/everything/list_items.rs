@@ -36,7 +36,7 @@ pub struct ListItemsResponse {
 pub type ListItemsErrorCode = super::ErrorCode;
 
 /// What the spec says about `ListItems`.
-pub static LIST_ITEMS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static LIST_ITEMS_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "ListItems",
     service: &super::SERVICE,
     rate_limit: None,
@@ -45,10 +45,10 @@ pub static LIST_ITEMS_INFO: crate::runtime::ActionInfo = crate::runtime::ActionI
     examples: &[],
 };
 
-impl crate::runtime::Action for ListItemsRequest {
+impl ::tcapi_runtime::Action for ListItemsRequest {
     type Output = ListItemsResponse;
     type ErrorCode = ListItemsErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &LIST_ITEMS_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &LIST_ITEMS_INFO;
 }
 
 /// Builds a [`ListItemsRequest`]; from [`Client::list_items`](super::Client::list_items) it also sends it.
@@ -86,7 +86,7 @@ impl<C> ListItemsBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<ListItemsRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<ListItemsRequest, ::tcapi_runtime::BuildError> {
         Ok(ListItemsRequest {
             offset: self.offset,
             limit: self.limit,
@@ -98,14 +98,14 @@ impl ListItemsBuilder<super::Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
     pub async fn send(
         self,
-    ) -> Result<ListItemsResponse, crate::runtime::Error<ListItemsErrorCode>> {
+    ) -> Result<ListItemsResponse, ::tcapi_runtime::Error<ListItemsErrorCode>> {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }
 
-impl crate::runtime::paginate::Paginated for ListItemsRequest {
+impl ::tcapi_runtime::paginate::Paginated for ListItemsRequest {
     type Item = Node;
     fn offset(&self) -> u64 {
         self.offset.map_or(0, |offset| u64::try_from(offset).unwrap_or(0))
@@ -129,10 +129,10 @@ impl ListItemsBuilder<super::Client> {
     pub fn into_stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<Node, crate::runtime::Error<ListItemsErrorCode>>,
+        Item = Result<Node, ::tcapi_runtime::Error<ListItemsErrorCode>>,
     > + Send {
         let client = self.client.runtime().clone();
-        crate::runtime::paginate::paginate(client, self.build())
+        ::tcapi_runtime::paginate::paginate(client, self.build())
     }
 }
 

@@ -38,7 +38,7 @@ pub use put_item::*;
 pub use list_items::*;
 
 /// The service as its spec describes it.
-pub static SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
+pub static SERVICE: ::tcapi_runtime::ServiceInfo = ::tcapi_runtime::ServiceInfo {
     name: "demo",
     version: "2021-03-04",
     endpoint: "demo.intl.tencentcloudapi.com",
@@ -46,34 +46,37 @@ pub static SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
 };
 
 /// Every action of the service, for the mock server and for tools.
-pub static ACTIONS: &[&crate::runtime::ActionInfo] = &[&PUT_ITEM_INFO, &LIST_ITEMS_INFO];
+pub static ACTIONS: &[&::tcapi_runtime::ActionInfo] = &[
+    &PUT_ITEM_INFO,
+    &LIST_ITEMS_INFO,
+];
 
 /// A client of Demo Service (`demo`). Cheap to clone: clones share connections and rate limits.
 #[derive(Debug, Clone)]
 pub struct Client {
-    runtime: crate::runtime::Client,
+    runtime: ::tcapi_runtime::Client,
 }
 
 impl Client {
     /// A client with its own connections and rate limits.
-    pub fn new(config: crate::runtime::Config) -> Self {
+    pub fn new(config: ::tcapi_runtime::Config) -> Self {
         Self {
-            runtime: crate::runtime::Client::new(config),
+            runtime: ::tcapi_runtime::Client::new(config),
         }
     }
     /// A client sharing `runtime`'s connections and rate limits.
-    pub fn from_runtime(runtime: crate::runtime::Client) -> Self {
+    pub fn from_runtime(runtime: ::tcapi_runtime::Client) -> Self {
         Self { runtime }
     }
     /// The service-independent client underneath, to share with other services.
-    pub fn runtime(&self) -> &crate::runtime::Client {
+    pub fn runtime(&self) -> &::tcapi_runtime::Client {
         &self.runtime
     }
     /// Sends a request built beforehand, e.g. with its `builder()`.
-    pub async fn send<A: crate::runtime::Action>(
+    pub async fn send<A: ::tcapi_runtime::Action>(
         &self,
         request: &A,
-    ) -> Result<A::Output, crate::runtime::Error<A::ErrorCode>> {
+    ) -> Result<A::Output, ::tcapi_runtime::Error<A::ErrorCode>> {
         self.runtime.send(request).await
     }
 }

@@ -27,7 +27,7 @@ pub struct PutItemRequest {
     /// A required 0/1 flag.
     ///
     /// Sent as the integer `0` or `1`.
-    #[serde(rename = "Force", with = "crate::runtime::wire::int_bool")]
+    #[serde(rename = "Force", with = "::tcapi_runtime::wire::int_bool")]
     pub force: bool,
     /// A date.
     ///
@@ -167,7 +167,7 @@ pub enum PutItemErrorCode {
     Unknown(String),
 }
 
-impl crate::runtime::ErrorCode for PutItemErrorCode {
+impl ::tcapi_runtime::ErrorCode for PutItemErrorCode {
     fn from_code(code: &str) -> Self {
         match code {
             "FailedOperation.Busy" => Self::FailedOperationBusy,
@@ -370,24 +370,24 @@ impl crate::runtime::ErrorCode for PutItemErrorCode {
 
 impl std::fmt::Display for PutItemErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::action::fmt_error_code(self, f)
+        ::tcapi_runtime::action::fmt_error_code(self, f)
     }
 }
 
 /// What the spec says about `PutItem`.
-pub static PUT_ITEM_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInfo {
+pub static PUT_ITEM_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
     name: "PutItem",
     service: &super::SERVICE,
     rate_limit: Some(5u32),
     region_required: true,
     unsigned: false,
     examples: &[
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "Put a nested item",
             request: "{\"ItemID\": \"i-1\", \"Count\": -3, \"Force\": 1, \"Ratio\": 0.5, \"Colour\": \"dark-blue\",\n \"Tags\": [\"a\", \"b\"],\n \"Root\": {\"Name\": \"root\", \"Children\": [{\"Name\": \"leaf\", \"Meta\": {\"Type\": \"t\", \"Flag\": 0}}]}}\n",
             response: "{\"Response\": {\"Level\": 7, \"Colours\": [\"RED\", \"GREEN\"], \"Unexpected\": {\"Ignored\": true},\n              \"Node\": {\"Name\": \"n\", \"Meta\": {\"Labels\": [\"x\"], \"Level\": null}},\n              \"RequestId\": \"r-1\"}}\n",
         },
-        crate::runtime::ExampleInfo {
+        ::tcapi_runtime::ExampleInfo {
             title: "A failed call",
             request: "{\"ItemID\": \"i-2\", \"Count\": 0, \"Force\": 0}",
             response: "{\"Response\": {\"Error\": {\"Code\": \"FailedOperation.Busy\", \"Message\": \"busy\"}, \"RequestId\": \"r-2\"}}",
@@ -395,10 +395,10 @@ pub static PUT_ITEM_INFO: crate::runtime::ActionInfo = crate::runtime::ActionInf
     ],
 };
 
-impl crate::runtime::Action for PutItemRequest {
+impl ::tcapi_runtime::Action for PutItemRequest {
     type Output = PutItemResponse;
     type ErrorCode = PutItemErrorCode;
-    const INFO: &'static crate::runtime::ActionInfo = &PUT_ITEM_INFO;
+    const INFO: &'static ::tcapi_runtime::ActionInfo = &PUT_ITEM_INFO;
 }
 
 /// Builds a [`PutItemRequest`]; from [`Client::put_item`](super::Client::put_item) it also sends it.
@@ -528,20 +528,20 @@ impl<C> PutItemBuilder<C> {
         self
     }
     /// The request, or an error naming the first required parameter that is not set.
-    pub fn build(self) -> Result<PutItemRequest, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<PutItemRequest, ::tcapi_runtime::BuildError> {
         Ok(PutItemRequest {
             item_id: self
                 .item_id
-                .ok_or_else(|| crate::runtime::BuildError::missing("ItemID"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("ItemID"))?,
             count: self
                 .count
-                .ok_or_else(|| crate::runtime::BuildError::missing("Count"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Count"))?,
             size: self.size,
             ratio: self.ratio,
             enabled: self.enabled,
             force: self
                 .force
-                .ok_or_else(|| crate::runtime::BuildError::missing("Force"))?,
+                .ok_or_else(|| ::tcapi_runtime::BuildError::missing("Force"))?,
             day: self.day,
             at: self.at,
             at_iso: self.at_iso,
@@ -558,9 +558,9 @@ impl PutItemBuilder<super::Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
     pub async fn send(
         self,
-    ) -> Result<PutItemResponse, crate::runtime::Error<PutItemErrorCode>> {
+    ) -> Result<PutItemResponse, ::tcapi_runtime::Error<PutItemErrorCode>> {
         let client = self.client.clone();
-        let request = self.build().map_err(crate::runtime::Error::Build)?;
+        let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
         client.send(&request).await
     }
 }

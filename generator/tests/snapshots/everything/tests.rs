@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
-use crate::runtime::ErrorCode as _;
+use ::tcapi_runtime::ErrorCode as _;
 
 #[test]
 fn put_item_example_0_request_serializes_to_the_example_json() {

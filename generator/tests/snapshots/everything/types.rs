@@ -141,7 +141,7 @@ pub struct Meta {
         rename = "Flag",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::wire::int_bool_option"
+        with = "::tcapi_runtime::wire::int_bool_option"
     )]
     pub flag: Option<bool>,
     /// No longer used.

@@ -444,9 +444,16 @@ mod tests {
         );
     }
 
+    static SERVICE_FOR_TEST: ServiceInfo = ServiceInfo {
+        name: "ssl",
+        version: "2019-12-05",
+        endpoint: "ssl.intl.tencentcloudapi.com",
+        mainland_endpoint: "ssl.tencentcloudapi.com",
+    };
+
     #[test]
     fn a_default_endpoint_is_the_static_host_with_its_host_header() {
-        let endpoint = Endpoint::for_service(&crate::ssl::SERVICE, Site::International);
+        let endpoint = Endpoint::for_service(&SERVICE_FOR_TEST, Site::International);
         let endpoint = endpoint.as_ref().map(|e| (e.to_string(), e.host().to_owned(), e.host_header().clone()));
         assert_eq!(
             endpoint,

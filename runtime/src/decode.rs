@@ -419,7 +419,7 @@ fn short_message(error: &serde_json::Error) -> String {
 mod tests {
     use super::*;
     // Any code type does for decoding; the runtime's own untyped one is at hand.
-    use crate::runtime::error::UntypedCode as Code;
+    use crate::error::UntypedCode as Code;
 
     #[test]
     fn error_envelope_is_a_service_error_whatever_else_it_holds() {

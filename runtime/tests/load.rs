@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-#[path = "../examples/load/driver.rs"]
+#[path = "../../examples/load/driver.rs"]
 #[allow(dead_code)]
 mod driver;
 
