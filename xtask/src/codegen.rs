@@ -1,12 +1,17 @@
 //! `cargo xtask codegen [--check]`: brings the generated files in line with the specs, or (with
 //! `--check`) reports how they differ, writing nothing.
+//!
+//! [`generate`] reads the specs ([`spec_files`]) and returns every file or every problem;
+//! [`compare`] sets the files against the tree; [`apply`] writes what differs.
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io;
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 
-use tcgen::{GeneratedFile, SpecSource};
+use tcgen::GeneratedFile;
+
+use crate::spec_files;
 
 /// The common error codes spec, relative to the workspace root.
 pub const COMMON_ERRORS_SPEC: &str = "specs/common/errors.yaml";
@@ -18,7 +23,7 @@ pub const FIX_COMMAND: &str = "cargo xtask codegen";
 /// What went wrong: the specs have problems, or the disk could not be read or written.
 #[derive(Debug)]
 pub enum CodegenError {
-    /// Problems in the specs; nothing was written.
+    /// Problems in the specs (unreadable files among them); nothing was written.
     Specs(tcgen::Diagnostics),
     /// An I/O failure, with the path it concerns.
     Io { path: PathBuf, error: io::Error },
@@ -85,30 +90,40 @@ impl Comparison {
     }
 }
 
-/// Reads the specs under `root` and generates every file, or returns every problem.
+/// Reads the specs under `root` and generates every file, or returns every problem: those of the
+/// files that cannot be read (see [`spec_files`]) together with those of the specs that can.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
-    let common = read_source(root, COMMON_ERRORS_SPEC)?;
+    let mut problems = Vec::new();
+    let common = spec_files::read_spec(root, COMMON_ERRORS_SPEC).map_err(|problem| problems.push(problem)).ok();
     let services_dir = root.join(SERVICES_DIR);
-    let mut names: Vec<String> = fs::read_dir(&services_dir)
-        .map_err(io_error(&services_dir))?
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".yaml"))
-        .collect();
-    names.sort();
-    let services =
-        names.iter().map(|name| read_source(root, &format!("{SERVICES_DIR}/{name}"))).collect::<Result<Vec<_>, _>>()?;
-    tcgen::generate(&common, &services).map_err(CodegenError::Specs)
+    let mut services = Vec::new();
+    for spec in spec_files::service_specs(root, SERVICES_DIR).map_err(io_error(&services_dir))? {
+        match spec {
+            Ok(source) => services.push(source),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    // Without the common error codes every service would report each code it names.
+    let Some(common) = common else { return Err(specs_error(problems)) };
+    match tcgen::generate(&common, &services) {
+        Ok(files) if problems.is_empty() => Ok(files),
+        Ok(_) => Err(specs_error(problems)),
+        Err(tcgen::Diagnostics(found)) => {
+            problems.extend(found);
+            Err(specs_error(problems))
+        }
+    }
 }
 
-fn read_source(root: &Path, relative: &str) -> Result<SpecSource, CodegenError> {
-    let path = root.join(relative);
-    let text = fs::read_to_string(&path).map_err(io_error(&path))?;
-    Ok(SpecSource { path: relative.to_owned(), text })
+fn specs_error(mut problems: Vec<tcgen::Diagnostic>) -> CodegenError {
+    problems.sort();
+    problems.dedup();
+    CodegenError::Specs(tcgen::Diagnostics(problems))
 }
 
 /// The generated files that exist under `root` now: every file of the generated crate's source
-/// and manifest, and the schemas, that starts with the `@generated` header.
+/// and manifest, and the schemas, that starts with the `@generated` header. Only regular files
+/// are opened; symbolic links are neither followed nor listed.
 fn existing_generated(root: &Path) -> Result<Vec<String>, CodegenError> {
     let mut found = Vec::new();
     let mut pending = vec![root.join("generated/src"), root.join("specs")];
@@ -119,28 +134,30 @@ fn existing_generated(root: &Path) -> Result<Vec<String>, CodegenError> {
             Err(error) => return Err(CodegenError::Io { path: dir, error }),
         };
         for entry in entries {
-            let path = entry.map_err(io_error(&dir))?.path();
-            if path.is_dir() {
+            let entry = entry.map_err(io_error(&dir))?;
+            let path = entry.path();
+            let file_type = entry.file_type().map_err(io_error(&path))?;
+            if file_type.is_dir() {
                 pending.push(path);
-            } else if is_generated(&path) {
+            } else if file_type.is_file() && is_generated(&path) {
                 let relative = path.strip_prefix(root).unwrap_or(&path);
                 found.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
     }
-    if is_generated(&root.join("generated/Cargo.toml")) {
+    let manifest = root.join("generated/Cargo.toml");
+    if fs::symlink_metadata(&manifest).is_ok_and(|metadata| metadata.is_file()) && is_generated(&manifest) {
         found.push("generated/Cargo.toml".to_owned());
     }
     found.sort();
     Ok(found)
 }
 
-/// Whether a file carries the header (in its first 300 bytes) and so belongs to codegen.
+/// Whether a regular file carries the header (in its first 300 bytes) and so belongs to codegen.
 fn is_generated(path: &Path) -> bool {
-    fs::read(path).is_ok_and(|bytes| {
-        let head = &bytes[..bytes.len().min(300)];
-        String::from_utf8_lossy(head).contains(tcgen::emit::HEADER_TEXT)
-    })
+    let mut head = Vec::with_capacity(300);
+    fs::File::open(path).and_then(|file| file.take(300).read_to_end(&mut head)).is_ok()
+        && String::from_utf8_lossy(&head).contains(tcgen::emit::HEADER_TEXT)
 }
 
 /// Compares the files with the tree under `root`.

@@ -5,6 +5,7 @@
 pub mod codegen;
 pub mod import;
 pub mod scale;
+pub mod spec_files;
 
 use std::path::PathBuf;
 

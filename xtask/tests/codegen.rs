@@ -1,8 +1,10 @@
 //! `cargo xtask codegen` end to end, on copies of the workspace's specs in temporary trees, and
-//! the freshness check of the real tree (so that `cargo test` fails when it is stale).
+//! the freshness check of the real tree (so that `cargo test` fails when it is stale). Also:
+//! unreadable specs (FIFOs, devices, huge or non-UTF-8 files, `.yml` names) are located errors.
 
 #![allow(clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -65,21 +67,40 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under `root/generated`, with contents, for before/after comparisons.
-fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut pending = vec![root.join("generated")];
+/// Every directory and file under `root/generated` and `root/specs` (symbolic links as their
+/// targets), with contents.
+fn tree(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut entries = BTreeMap::new();
+    let mut pending = vec![root.join("generated"), root.join("specs")];
     while let Some(dir) = pending.pop() {
         for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            if entry.file_type().unwrap().is_dir() {
-                pending.push(entry.path());
+            let path = entry.path();
+            let file_type = entry.file_type().unwrap();
+            let contents = if file_type.is_dir() {
+                pending.push(path.clone());
+                None
+            } else if file_type.is_symlink() {
+                Some(fs::read_link(&path).unwrap().into_os_string().into_encoded_bytes())
+            } else if file_type.is_file() {
+                Some(fs::read(&path).unwrap())
             } else {
-                files.push((entry.path(), fs::read(entry.path()).unwrap()));
-            }
+                Some(b"(special file)".to_vec())
+            };
+            entries.insert(path.strip_prefix(root).unwrap().to_owned(), contents);
         }
     }
-    files.sort();
-    files
+    entries
+}
+
+/// What codegen owns, for before/after comparisons: every directory and file under `generated/`
+/// and the schemas in `specs/` (with anything next to them named after them).
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut entries = tree(root);
+    entries.retain(|path, _| {
+        path.starts_with("generated")
+            || (path.parent() == Some(Path::new("specs")) && path.to_string_lossy().contains(".schema.json"))
+    });
+    entries
 }
 
 #[test]
@@ -199,4 +220,161 @@ fn a_failed_write_leaves_the_tree_as_it_was() {
     // The next run completes the change.
     scratch.generate_and_apply();
     assert!(scratch.check().is_fresh());
+}
+
+/// Runs `codegen::generate` on another thread and fails, instead of hanging, when it blocks.
+fn generate_within_seconds(root: &Path, seconds: u64) -> Result<Vec<tcgen::GeneratedFile>, CodegenError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let root = root.to_owned();
+    std::thread::spawn(move || sender.send(codegen::generate(&root)));
+    receiver.recv_timeout(std::time::Duration::from_secs(seconds)).expect("codegen blocked")
+}
+
+/// The messages of the spec problems `generate` reports.
+fn spec_problems(root: &Path) -> Vec<String> {
+    match generate_within_seconds(root, 30) {
+        Err(CodegenError::Specs(diagnostics)) => diagnostics.0.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("not a spec problem: {other}"),
+        Ok(_) => panic!("generated although a spec cannot be read"),
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_spec_is_refused_without_blocking() {
+    let scratch = Scratch::new("fifo");
+    scratch.generate_and_apply();
+    let before = snapshot(&scratch.0);
+    mkfifo(&scratch.path("specs/services/pipe.yaml"));
+    assert_eq!(
+        spec_problems(&scratch.0),
+        ["specs/services/pipe.yaml:1:1: the spec is a FIFO (named pipe), not a regular file (a regular file, or a \
+          symbolic link to one)"]
+    );
+    fs::remove_file(scratch.path("specs/services/pipe.yaml")).unwrap();
+    // A FIFO that is no spec is never opened, neither among the specs nor among the schemas.
+    mkfifo(&scratch.path("specs/services/notes.txt"));
+    mkfifo(&scratch.path("specs/pipe.schema.json"));
+    let files = generate_within_seconds(&scratch.0, 30).unwrap();
+    let comparison = codegen::apply(&scratch.0, &files).unwrap();
+    assert!(comparison.is_fresh(), "{}", comparison.check_report());
+    assert_eq!(snapshot(&scratch.0).len(), before.len() + 1); // the FIFO among the schemas
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_device_is_refused_and_a_link_to_a_regular_file_is_read() {
+    let scratch = Scratch::new("links");
+    scratch.generate_and_apply();
+    let before = snapshot(&scratch.0);
+    std::os::unix::fs::symlink("/dev/zero", scratch.path("specs/services/zero.yaml")).unwrap();
+    std::os::unix::fs::symlink("nowhere.yaml", scratch.path("specs/services/dangling.yaml")).unwrap();
+    // An editor's lock file (a dangling link) is hidden, and ignored.
+    std::os::unix::fs::symlink("user@host.1234", scratch.path("specs/services/.#ssl.yaml")).unwrap();
+    let problems = spec_problems(&scratch.0);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].starts_with("specs/services/dangling.yaml:1:1: cannot read the file: "), "{}", problems[0]);
+    assert_eq!(
+        problems[1],
+        "specs/services/zero.yaml:1:1: the spec is a character device, not a regular file (a regular file, or a \
+         symbolic link to one)"
+    );
+    assert_eq!(snapshot(&scratch.0), before);
+    fs::remove_file(scratch.path("specs/services/zero.yaml")).unwrap();
+    fs::remove_file(scratch.path("specs/services/dangling.yaml")).unwrap();
+    // The spec itself as a link to a regular file elsewhere.
+    let elsewhere = scratch.path("ssl-elsewhere.yaml");
+    fs::rename(scratch.path("specs/services/ssl.yaml"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, scratch.path("specs/services/ssl.yaml")).unwrap();
+    assert!(scratch.check().is_fresh());
+}
+
+#[test]
+fn a_spec_over_the_size_cap_is_refused_after_reading_no_more_than_the_cap() {
+    let scratch = Scratch::new("huge");
+    scratch.generate_and_apply();
+    let before = snapshot(&scratch.0);
+    // A sparse file of 64 times the cap: refused after reading one byte more than the cap.
+    let huge = fs::File::create(scratch.path("specs/services/huge.yaml")).unwrap();
+    huge.set_len(64 * tcgen::load::MAX_SPEC_BYTES as u64).unwrap();
+    drop(huge);
+    let max = tcgen::load::MAX_SPEC_BYTES;
+    assert_eq!(
+        spec_problems(&scratch.0),
+        [format!("specs/services/huge.yaml:1:1: the file is larger than {max} bytes (at most {max} bytes)")]
+    );
+    fs::remove_file(scratch.path("specs/services/huge.yaml")).unwrap();
+    assert_eq!(snapshot(&scratch.0), before);
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_line_and_column_of_its_first_byte() {
+    let scratch = Scratch::new("utf8");
+    scratch.generate_and_apply();
+    let before = snapshot(&scratch.0);
+    let text = fs::read_to_string(scratch.path("specs/services/ssl.yaml")).unwrap();
+    let edited = text.replacen("  title: SSL Certificates\n", "  title: SSL\u{e9}\u{1}\n", 1);
+    assert_ne!(edited, text);
+    // Line 6 reads `  title: SSLé` and then the invalid byte, at column 14.
+    let mut bytes = edited.into_bytes();
+    let offset = bytes.iter().position(|&byte| byte == 1).unwrap();
+    bytes[offset] = 0xff;
+    fs::write(scratch.path("specs/services/ssl.yaml"), bytes).unwrap();
+    assert_eq!(
+        spec_problems(&scratch.0),
+        [format!(
+            "specs/services/ssl.yaml:6:14: the file is not valid UTF-8: byte 0xff at offset {offset} is not part of \
+             a character (UTF-8 text)"
+        )]
+    );
+    assert_eq!(snapshot(&scratch.0), before);
+}
+
+#[test]
+fn a_yml_file_is_an_error_and_other_files_are_ignored() {
+    let scratch = Scratch::new("yml");
+    scratch.generate_and_apply();
+    let before = snapshot(&scratch.0);
+    fs::copy(scratch.path("specs/services/ssl.yaml"), scratch.path("specs/services/cvm.yml")).unwrap();
+    fs::write(scratch.path("specs/services/dns.YAML"), "service: {}\n").unwrap();
+    assert_eq!(
+        spec_problems(&scratch.0),
+        [
+            "specs/services/cvm.yml:1:1: `cvm.yml` is not read: spec files end in `.yaml` (rename it to `cvm.yaml`)",
+            "specs/services/dns.YAML:1:1: `dns.YAML` is not read: spec files end in `.yaml` (rename it to `dns.yaml`)",
+        ]
+    );
+    assert_eq!(snapshot(&scratch.0), before);
+    fs::remove_file(scratch.path("specs/services/cvm.yml")).unwrap();
+    fs::remove_file(scratch.path("specs/services/dns.YAML")).unwrap();
+    for ignored in ["README.md", ".gitkeep", ".ssl.yaml.swp", "ssl.yaml~", "yaml"] {
+        fs::write(scratch.path(&format!("specs/services/{ignored}")), [0xff, 0xfe]).unwrap();
+    }
+    assert!(scratch.check().is_fresh());
+}
+
+#[test]
+fn unreadable_specs_are_reported_with_the_problems_of_the_readable_ones() {
+    let scratch = Scratch::new("together");
+    scratch.generate_and_apply();
+    let before = snapshot(&scratch.0);
+    fs::write(scratch.path("specs/services/broken.yaml"), b"service:\n  name: \xc3\n").unwrap();
+    fs::write(scratch.path("specs/services/old.yml"), "service: {}\n").unwrap();
+    scratch.edit_spec("version: \"2019-12-05\"", "version: \"2019-13\"");
+    let problems = spec_problems(&scratch.0);
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("specs/services/broken.yaml:2:9: the file is not valid UTF-8: byte 0xc3 at offset 17")
+    );
+    assert!(problems[1].starts_with("specs/services/old.yml:1:1: `old.yml` is not read"));
+    assert!(problems[2].starts_with("specs/services/ssl.yaml:5:12: invalid API version"));
+    let files = codegen::generate(&scratch.0);
+    assert!(files.unwrap_err().to_string().ends_with("3 problem(s) found in the specs; nothing was written"));
+    assert_eq!(snapshot(&scratch.0), before);
 }
