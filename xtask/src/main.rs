@@ -1,4 +1,6 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask import`, `cargo xtask scale`.
+//! `cargo xtask codegen [--check]`, `cargo xtask import`, `cargo xtask scale`: the command line.
+//! The tasks themselves live in the library; they act on the workspace that contains the current
+//! directory (`cargo xtask` runs this binary where it was invoked).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +13,7 @@ use xtask::codegen;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", about = "Maintenance tasks of the tcgen workspace")]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Maintenance tasks of the tcgen workspace")]
 struct Cli {
     #[command(subcommand)]
     task: Task,
@@ -71,7 +73,13 @@ enum Task {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = xtask::workspace_root();
+    let root = match xtask::current_workspace_root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
     match cli.task {
         Task::Codegen { check } => {
             let result = codegen::generate(&root)
