@@ -2,7 +2,8 @@
 //! `--check`) reports how they differ, writing nothing.
 //!
 //! [`generate`] reads the specs ([`spec_files`]) and returns every file or every problem;
-//! [`compare`] sets the files against the tree; [`apply`] writes what differs.
+//! [`compare`] sets the files against the tree; [`apply`] changes the tree all or nothing
+//! ([`transaction`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use tcgen::GeneratedFile;
 
-use crate::spec_files;
+use crate::{spec_files, transaction};
 
 /// The common error codes spec, relative to the workspace root.
 pub const COMMON_ERRORS_SPEC: &str = "specs/common/errors.yaml";
@@ -20,13 +21,19 @@ pub const SERVICES_DIR: &str = "specs/services";
 /// The command that fixes a stale tree.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
 
-/// What went wrong: the specs have problems, or the disk could not be read or written.
+/// What went wrong: the specs have problems, the disk could not be read or written, or the
+/// generator produced something that cannot be written.
 #[derive(Debug)]
 pub enum CodegenError {
     /// Problems in the specs (unreadable files among them); nothing was written.
     Specs(tcgen::Diagnostics),
-    /// An I/O failure, with the path it concerns.
+    /// An I/O failure before anything was written, with the path it concerns.
     Io { path: PathBuf, error: io::Error },
+    /// Writing failed part-way; every change was undone (or the error says what is left where).
+    Write(transaction::CommitError),
+    /// A bug of the generator: two files with one path, or a path it must not write. Nothing was
+    /// written.
+    Generator(String),
 }
 
 impl std::fmt::Display for CodegenError {
@@ -34,6 +41,8 @@ impl std::fmt::Display for CodegenError {
         match self {
             Self::Specs(diagnostics) => write!(f, "{diagnostics}; nothing was written"),
             Self::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Write(error) => write!(f, "{error}"),
+            Self::Generator(message) => write!(f, "internal error of the generator: {message}; nothing was written"),
         }
     }
 }
@@ -121,13 +130,37 @@ fn specs_error(mut problems: Vec<tcgen::Diagnostic>) -> CodegenError {
     CodegenError::Specs(tcgen::Diagnostics(problems))
 }
 
-/// The generated files that exist under `root` now: every file of the generated crate's source
-/// and manifest, and the schemas, that starts with the `@generated` header. Only regular files
-/// are opened; symbolic links are neither followed nor listed.
+/// Checks what the generator returned before anything is compared or written: every path is
+/// relative, plain (`/`-separated names, no `.` or `..`), unique, and inside what codegen owns
+/// (`generated/`, and `*.schema.json` under `specs/`), so it can neither overwrite a spec nor
+/// escape the tree.
+fn check_outputs(files: &[GeneratedFile]) -> Result<(), CodegenError> {
+    let mut seen = std::collections::HashSet::with_capacity(files.len());
+    for file in files {
+        let path = file.path.as_str();
+        let plain = path.split('/').all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains('\\'));
+        let owned = path.starts_with("generated/") || (path.starts_with("specs/") && path.ends_with(".schema.json"));
+        if !plain || !owned || Path::new(path).is_absolute() {
+            return Err(CodegenError::Generator(format!(
+                "it produced the path {path:?}, which is not a plain relative path in `generated/` or of a spec schema"
+            )));
+        }
+        if !seen.insert(path) {
+            return Err(CodegenError::Generator(format!("it produced two files with the path {path}")));
+        }
+    }
+    Ok(())
+}
+
+/// The generated files that exist under `root` now: every file under `generated/src/` and
+/// `specs/`, and every file at the top of `generated/`, that starts with the `@generated`
+/// header, and what an interrupted run left next to them (see [`transaction`]). Symbolic links
+/// are neither followed nor listed.
 fn existing_generated(root: &Path) -> Result<Vec<String>, CodegenError> {
     let mut found = Vec::new();
-    let mut pending = vec![root.join("generated/src"), root.join("specs")];
-    while let Some(dir) = pending.pop() {
+    let mut pending =
+        vec![(root.join("generated/src"), true), (root.join("specs"), true), (root.join("generated"), false)];
+    while let Some((dir, recursive)) = pending.pop() {
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
@@ -138,16 +171,16 @@ fn existing_generated(root: &Path) -> Result<Vec<String>, CodegenError> {
             let path = entry.path();
             let file_type = entry.file_type().map_err(io_error(&path))?;
             if file_type.is_dir() {
-                pending.push(path);
-            } else if file_type.is_file() && is_generated(&path) {
+                if recursive {
+                    pending.push((path, true));
+                }
+            } else if file_type.is_file()
+                && (transaction::is_aside_name(&entry.file_name().to_string_lossy()) || is_generated(&path))
+            {
                 let relative = path.strip_prefix(root).unwrap_or(&path);
                 found.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
-    }
-    let manifest = root.join("generated/Cargo.toml");
-    if fs::symlink_metadata(&manifest).is_ok_and(|metadata| metadata.is_file()) && is_generated(&manifest) {
-        found.push("generated/Cargo.toml".to_owned());
     }
     found.sort();
     Ok(found)
@@ -160,103 +193,91 @@ fn is_generated(path: &Path) -> bool {
         && String::from_utf8_lossy(&head).contains(tcgen::emit::HEADER_TEXT)
 }
 
-/// Compares the files with the tree under `root`.
+/// Compares the files with the tree under `root`. A file's place taken by something other than a
+/// regular file (a directory, a symbolic link) is an error: codegen replaces only files.
 pub fn compare(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, CodegenError> {
+    check_outputs(files)?;
     let produced: std::collections::HashSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let mut comparison = Comparison::default();
     for file in files {
         let path = root.join(&file.path);
-        match fs::read_to_string(&path) {
-            Ok(current) if current == file.contents => comparison.unchanged.push(file.path.clone()),
-            Ok(current) => {
-                let diff = similar::TextDiff::from_lines(&current, &file.contents)
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", file.path), &format!("b/{}", file.path))
-                    .to_string();
-                comparison.stale.push((file.path.clone(), diff));
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.is_file() => {}
+            Ok(_) => {
+                let error =
+                    io::Error::new(io::ErrorKind::InvalidInput, "not a regular file, where a generated file goes");
+                return Err(CodegenError::Io { path, error });
             }
-            Err(error) if error.kind() == io::ErrorKind::NotFound => comparison.missing.push(file.path.clone()),
+            // Missing, or a file stands where one of its directories goes (writing reports it).
+            Err(error) if matches!(error.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+                comparison.missing.push(file.path.clone());
+                continue;
+            }
             Err(error) => return Err(CodegenError::Io { path, error }),
+        }
+        let current = fs::read(&path).map_err(io_error(&path))?;
+        if current == file.contents.as_bytes() {
+            comparison.unchanged.push(file.path.clone());
+        } else {
+            let current = String::from_utf8_lossy(&current);
+            let diff = similar::TextDiff::from_lines(current.as_ref(), &file.contents)
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", file.path), &format!("b/{}", file.path))
+                .to_string();
+            comparison.stale.push((file.path.clone(), diff));
         }
     }
     comparison.extra = existing_generated(root)?.into_iter().filter(|path| !produced.contains(path.as_str())).collect();
     Ok(comparison)
 }
 
-/// Writes what differs and removes the extra files. Nothing is touched until every new file has
-/// been written in full next to its target; then each is renamed into place. A failure while
-/// writing leaves the tree as it was; an interruption during the renames leaves each file whole,
-/// old or new, and the next run completes it. Returns the comparison it acted on.
+/// Writes what differs and removes the extra files, all or nothing (see [`transaction`]): every
+/// new file is staged in full first, then each is renamed into place keeping its original
+/// aside, and the extra files are removed only once every rename succeeded. Whatever fails
+/// before the change is complete leaves `generated/` and the schemas exactly as they were, with
+/// no temporary file behind. Returns the comparison it acted on.
 pub fn apply(root: &Path, files: &[GeneratedFile]) -> Result<Comparison, CodegenError> {
+    apply_with(root, files, &mut |_| Ok(()))
+}
+
+/// [`apply`], calling `hook` before each step of the change; an error from the hook fails that
+/// step. For tests of failures at every point.
+pub fn apply_with(
+    root: &Path,
+    files: &[GeneratedFile],
+    hook: &mut dyn FnMut(transaction::Step<'_>) -> io::Result<()>,
+) -> Result<Comparison, CodegenError> {
     let comparison = compare(root, files)?;
     let by_path: std::collections::HashMap<&str, &GeneratedFile> =
         files.iter().map(|file| (file.path.as_str(), file)).collect();
-    let to_write: Vec<&GeneratedFile> = comparison
+    let writes: Vec<(PathBuf, &[u8])> = comparison
         .stale
         .iter()
         .map(|(path, _)| path)
         .chain(&comparison.missing)
-        .filter_map(|relative| by_path.get(relative.as_str()).copied())
+        .filter_map(|relative| by_path.get(relative.as_str()))
+        .map(|file| (root.join(&file.path), file.contents.as_bytes()))
         .collect();
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(to_write.len());
-    for file in to_write {
-        let target = root.join(&file.path);
-        match stage(&target, file.contents.as_bytes()) {
-            Ok(temporary) => staged.push((temporary, target)),
-            Err(error) => {
-                for (temporary, _) in &staged {
-                    let _ = fs::remove_file(temporary);
-                }
-                return Err(error);
-            }
-        }
-    }
-    for (temporary, target) in &staged {
-        fs::rename(temporary, target).map_err(io_error(target))?;
-    }
-    for relative in &comparison.extra {
-        let path = root.join(relative);
-        fs::remove_file(&path).map_err(io_error(&path))?;
-        remove_empty_parents(root, &path);
+    let removals: Vec<PathBuf> = comparison.extra.iter().map(|relative| root.join(relative)).collect();
+    transaction::commit_with(&writes, &removals, hook).map_err(CodegenError::Write)?;
+    for path in &removals {
+        remove_empty_parents(root, path);
     }
     Ok(comparison)
-}
-
-/// The temporary file `stage` writes for `target`: hidden, next to it, so the rename stays on
-/// one file system.
-pub fn staging_path(target: &Path) -> PathBuf {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let file_name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    dir.join(format!(".{file_name}.tcgen-{}.tmp", std::process::id()))
 }
 
 /// Writes one file atomically: a reader, or an interrupted run, sees the old file or the new one,
 /// never half of one.
 pub fn write_atomically(target: &Path, contents: &[u8]) -> Result<(), CodegenError> {
-    let temporary = stage(target, contents)?;
-    fs::rename(&temporary, target).map_err(|error| {
-        let _ = fs::remove_file(&temporary);
-        CodegenError::Io { path: target.to_owned(), error }
-    })
+    transaction::write_atomically(target, contents).map_err(io_error(target))
 }
 
-/// Writes `contents` to the staging path of `target` and returns that path.
-fn stage(target: &Path, contents: &[u8]) -> Result<PathBuf, CodegenError> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let temporary = staging_path(target);
-    if let Err(error) = fs::write(&temporary, contents) {
-        let _ = fs::remove_file(&temporary);
-        return Err(CodegenError::Io { path: temporary, error });
-    }
-    Ok(temporary)
-}
-
+/// Removes the directories above `path` while they are empty, up to `root`.
 fn remove_empty_parents(root: &Path, path: &Path) {
     let mut dir = path.parent();
     while let Some(current) = dir {
-        if current == root || fs::remove_dir(current).is_err() {
+        if current == root || !current.starts_with(root) || fs::remove_dir(current).is_err() {
             break;
         }
         dir = current.parent();

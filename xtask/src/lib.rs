@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod import;
 pub mod scale;
 pub mod spec_files;
+pub mod transaction;
 
 use std::fmt;
 use std::io;

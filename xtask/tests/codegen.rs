@@ -1,14 +1,17 @@
 //! `cargo xtask codegen` end to end, on copies of the workspace's specs in temporary trees, and
-//! the freshness check of the real tree (so that `cargo test` fails when it is stale). Also:
-//! unreadable specs (FIFOs, devices, huge or non-UTF-8 files, `.yml` names) are located errors.
+//! the freshness check of the real tree (so that `cargo test` fails when it is stale). Also: a
+//! write that fails at any step changes nothing, and unreadable specs (FIFOs, devices, huge or
+//! non-UTF-8 files, `.yml` names) are located errors.
 
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use xtask::codegen::{self, CodegenError};
+use xtask::transaction::{CommitError, Step};
 
 /// A scratch tree with the workspace's common error codes and, as its only service, a fixed copy
 /// of the hand-written CertificateOrderSubmit spec (so line numbers stay put when `specs/` grows).
@@ -101,6 +104,11 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
             || (path.parent() == Some(Path::new("specs")) && path.to_string_lossy().contains(".schema.json"))
     });
     entries
+}
+
+/// Temporary files and backups left in the tree.
+fn leftovers(root: &Path) -> Vec<PathBuf> {
+    tree(root).into_keys().filter(|path| path.to_string_lossy().contains(".tcgen-")).collect()
 }
 
 #[test]
@@ -196,30 +204,158 @@ fn a_spec_with_five_mistakes_reports_five_located_errors_and_writes_nothing() {
     assert_eq!(snapshot(&scratch.0), before, "generated/ changed although the spec is broken");
 }
 
-#[test]
-fn a_failed_write_leaves_the_tree_as_it_was() {
-    let scratch = Scratch::new("failed-write");
+/// A tree where applying needs every kind of step: directories to create (the ssl module is
+/// gone), files to create, files to replace (the manifest and a schema are stale), files to remove
+/// (a retired module, one of them alone in its directory), and a hand-written file that stays.
+fn a_tree_that_needs_every_kind_of_step(name: &str) -> Scratch {
+    let scratch = Scratch::new(name);
     scratch.generate_and_apply();
+    fs::remove_dir_all(scratch.path("generated/src/services/ssl")).unwrap();
+    let header = tcgen::emit::HEADER_TEXT;
+    fs::write(scratch.path("generated/Cargo.toml"), format!("# {header}\n[package]\nname = \"stale\"\n")).unwrap();
+    fs::write(scratch.path("specs/spec.schema.json"), format!("{{\"$comment\": \"{header}\"}}\n")).unwrap();
+    fs::write(scratch.path("generated/src/services/retired.rs"), format!("// {header}\n")).unwrap();
+    fs::create_dir_all(scratch.path("generated/src/services/retired")).unwrap();
+    fs::write(scratch.path("generated/src/services/retired/old.rs"), format!("// {header}\n")).unwrap();
+    fs::write(scratch.path("generated/src/lib.rs"), "// written by a person\n").unwrap();
+    scratch
+}
+
+#[test]
+fn a_failure_at_any_step_of_a_write_leaves_the_tree_as_it_was() {
+    let scratch = a_tree_that_needs_every_kind_of_step("every-step");
     let before = snapshot(&scratch.0);
-    // A doc edit changes the action file; a new action adds a file and changes mod.rs.
-    scratch.edit_spec("Order number from the certificate authority.", "Order number issued by the CA.");
-    scratch.edit_spec(
-        "actions:\n",
-        "actions:\n  CertificateOrderCheck:\n    title: Check\n    doc: Checks.\n    request:\n      CertId: {type: string, required: true, doc: The ID.}\n",
-    );
     let files = codegen::generate(&scratch.0).unwrap();
-    let comparison = codegen::compare(&scratch.0, &files).unwrap();
-    assert!(comparison.stale.len() >= 2 && !comparison.missing.is_empty(), "{comparison:?}");
-    // Make the staging of the new file fail: a directory stands where its temporary file goes.
-    let blocked = codegen::staging_path(&scratch.path("generated/src/services/ssl/certificate_order_check.rs"));
-    fs::create_dir_all(&blocked).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    // Fail the k-th step (not counting the deletion of backups, after the change is complete),
+    // for k = 0, 1, ... until a run takes every step without reaching k.
+    for k in 0.. {
+        let mut taken = 0;
+        let mut failed_at = None;
+        let result = codegen::apply_with(&scratch.0, &files, &mut |step| {
+            if matches!(step, Step::Discard(_)) {
+                return Ok(());
+            }
+            taken += 1;
+            if taken - 1 == k {
+                failed_at = Some(format!("{step:?}"));
+                return Err(io::Error::other("injected failure"));
+            }
+            Ok(())
+        });
+        let Some(step) = failed_at else {
+            let comparison = result.unwrap();
+            assert!(k >= 15, "only {k} steps");
+            assert_eq!(comparison.extra.len(), 2);
+            break;
+        };
+        kinds.insert(step.split('(').next().unwrap().to_owned());
+        let error = result.unwrap_err();
+        assert!(
+            matches!(error, CodegenError::Write(CommitError::Undone { ref undo_failures, .. }) if undo_failures.is_empty())
+        );
+        assert!(error.to_string().ends_with("injected failure; every file was left as it was"), "{error}");
+        assert_eq!(snapshot(&scratch.0), before, "failing at step {k} ({step}) changed the tree");
+    }
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["Backup", "CreateDir", "Remove", "Rename", "Stage"]);
+    assert!(scratch.check().is_fresh());
+    assert!(!scratch.path("generated/src/services/retired").exists(), "the emptied directory is still there");
+    assert!(scratch.path("generated/src/lib.rs").exists());
+    assert!(leftovers(&scratch.0).is_empty(), "{:?}", leftovers(&scratch.0));
+}
+
+#[test]
+fn a_file_where_a_directory_goes_fails_the_write_and_changes_nothing() {
+    let scratch = a_tree_that_needs_every_kind_of_step("file-for-dir");
+    // A real failure, no hook: the stale files are staged, then the ssl directory cannot be made.
+    fs::write(scratch.path("generated/src/services/ssl"), "in the way\n").unwrap();
+    let before = snapshot(&scratch.0);
+    let files = codegen::generate(&scratch.0).unwrap();
     let error = codegen::apply(&scratch.0, &files).unwrap_err();
-    assert!(error.to_string().contains("certificate_order_check.rs"), "{error}");
-    fs::remove_dir(&blocked).unwrap();
-    assert_eq!(snapshot(&scratch.0), before, "a failed run changed generated/");
-    // The next run completes the change.
+    assert!(error.to_string().contains("generated/src/services/ssl: not a directory, where one is needed"), "{error}");
+    assert!(error.to_string().ends_with("every file was left as it was"), "{error}");
+    assert_eq!(snapshot(&scratch.0), before);
+    fs::remove_file(scratch.path("generated/src/services/ssl")).unwrap();
     scratch.generate_and_apply();
     assert!(scratch.check().is_fresh());
+}
+
+#[test]
+fn a_directory_where_a_generated_file_goes_is_refused_before_anything_is_written() {
+    let scratch = a_tree_that_needs_every_kind_of_step("dir-for-file");
+    fs::create_dir_all(scratch.path("generated/src/services/ssl/types.rs")).unwrap();
+    let before = snapshot(&scratch.0);
+    let files = codegen::generate(&scratch.0).unwrap();
+    let error = codegen::apply(&scratch.0, &files).unwrap_err();
+    assert!(error.to_string().contains("types.rs: not a regular file, where a generated file goes"), "{error}");
+    assert_eq!(snapshot(&scratch.0), before);
+}
+
+#[test]
+fn backups_that_cannot_be_deleted_are_reported_and_the_next_run_removes_them() {
+    let scratch = a_tree_that_needs_every_kind_of_step("discard");
+    let files = codegen::generate(&scratch.0).unwrap();
+    let error = codegen::apply_with(&scratch.0, &files, &mut |step| match step {
+        Step::Discard(_) => Err(io::Error::other("injected failure")),
+        _ => Ok(()),
+    })
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(message.starts_with("every file was written, but the backup "), "{message}");
+    assert!(message.contains(".tcgen-") && message.ends_with("could not be deleted: injected failure"), "{message}");
+    // The change is complete; the backups (two replaced files, two removed ones) are extra.
+    let comparison = scratch.check();
+    assert!(comparison.stale.is_empty() && comparison.missing.is_empty(), "{comparison:?}");
+    assert_eq!(comparison.extra.len(), 4, "{comparison:?}");
+    assert!(comparison.extra.iter().all(|path| path.contains(".tcgen-")), "{comparison:?}");
+    scratch.generate_and_apply();
+    assert!(scratch.check().is_fresh());
+    assert!(leftovers(&scratch.0).is_empty(), "{:?}", leftovers(&scratch.0));
+}
+
+#[test]
+fn what_an_interrupted_run_left_is_listed_as_extra_and_removed() {
+    let scratch = Scratch::new("interrupted");
+    scratch.generate_and_apply();
+    // A temporary file without the header (killed while writing) and a backup of the manifest.
+    fs::write(scratch.path("generated/src/services/ssl/.types.rs.tcgen-999-0.tmp"), "pub struct Ha").unwrap();
+    fs::write(scratch.path("generated/.Cargo.toml.tcgen-999-1.bak"), "[package]\n").unwrap();
+    let comparison = scratch.check();
+    assert_eq!(
+        comparison.extra,
+        ["generated/.Cargo.toml.tcgen-999-1.bak", "generated/src/services/ssl/.types.rs.tcgen-999-0.tmp"]
+    );
+    scratch.generate_and_apply();
+    assert!(scratch.check().is_fresh());
+    assert!(leftovers(&scratch.0).is_empty());
+}
+
+#[test]
+fn two_outputs_with_one_path_or_a_path_outside_the_tree_are_refused_and_nothing_is_written() {
+    let scratch = a_tree_that_needs_every_kind_of_step("duplicate-path");
+    let before = snapshot(&scratch.0);
+    let files = codegen::generate(&scratch.0).unwrap();
+    let mut duplicated = files.clone();
+    duplicated.push(tcgen::GeneratedFile { path: files[0].path.clone(), contents: "other\n".to_owned() });
+    let error = codegen::apply(&scratch.0, &duplicated).unwrap_err();
+    assert!(matches!(error, CodegenError::Generator(_)), "{error}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "internal error of the generator: it produced two files with the path {}; nothing was written",
+            files[0].path
+        )
+    );
+    for path in ["specs/services/ssl.yaml", "generated/../Cargo.toml", "/etc/x", "generated//x.rs", "README.md"] {
+        let mut escaping = files.clone();
+        escaping.push(tcgen::GeneratedFile { path: path.to_owned(), contents: "x\n".to_owned() });
+        let error = codegen::apply(&scratch.0, &escaping).unwrap_err();
+        assert!(
+            error.to_string().contains("which is not a plain relative path in `generated/` or of a spec schema"),
+            "{path}: {error}"
+        );
+    }
+    assert_eq!(snapshot(&scratch.0), before);
 }
 
 /// Runs `codegen::generate` on another thread and fails, instead of hanging, when it blocks.
