@@ -19,8 +19,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tcapi::ConfigBuilder;
-use tcapi::runtime::mock::MockServer;
 use tcapi::ssl::{self, VerifyType};
+use tcapi_runtime::mock::MockServer;
 
 /// Submit a certificate order (ssl CertificateOrderSubmit) and print the response as JSON.
 #[derive(Debug, Parser)]
@@ -73,6 +73,7 @@ async fn submit(args: Args) -> Result<String, String> {
         // The builder's default credentials are the reference's example ones.
         let server = MockServer::builder()
             .actions(ssl::ACTIONS)
+            .examples(ssl::EXAMPLES)
             .start()
             .await
             .map_err(|error| format!("cannot start the mock server: {error}"))?;

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tcapi::Error;
-use tcapi::runtime::ErrorCode;
 use tcapi::ssl;
+use tcapi_runtime::ErrorCode;
 
 /// What a load run measured.
 #[derive(Debug, Clone, Default)]

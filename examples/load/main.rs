@@ -16,9 +16,9 @@ mod driver;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tcapi::runtime::mock::MockServer;
 use tcapi::ssl::{self, CertificateOrderSubmitRequest, VerifyType};
 use tcapi::{ConfigBuilder, RateLimit};
+use tcapi_runtime::mock::MockServer;
 
 /// Send N CertificateOrderSubmit calls through one client and report rate, latency and errors.
 #[derive(Debug, Parser)]
@@ -70,6 +70,7 @@ async fn load(args: Args) -> Result<driver::Report, String> {
         // The builder's default credentials are the reference's example ones.
         let server = MockServer::builder()
             .actions(ssl::ACTIONS)
+            .examples(ssl::EXAMPLES)
             .start()
             .await
             .map_err(|error| format!("cannot start the mock server: {error}"))?;

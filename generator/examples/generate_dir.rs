@@ -31,7 +31,7 @@ fn main() {
     let checked = tcgen::check(&common, &services);
     let checked_in = started.elapsed();
     let (services_ok, problems) = match &checked {
-        Ok(services) => (services.len(), 0),
+        Ok(krate) => (krate.services.len(), 0),
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             (0, diagnostics.0.len())

@@ -1,5 +1,6 @@
 //! The intermediate representation: a validated spec with every reference resolved and every Rust
-//! name chosen. Emitters read only this; nothing after validation can fail on user input.
+//! item and file named. Names are decided once, by validation, in a namespace per scope
+//! ([`crate::namespace`]); emitters take every name from here and invent none.
 
 use crate::spec::EnumRepr;
 
@@ -45,6 +46,16 @@ impl Scalar {
 
     /// Every spec name of a scalar, for messages.
     pub const SPEC_NAMES: &'static str = "string, int64, uint64, bool, int_bool, float, date, datetime, datetime_iso";
+
+    /// Whether the JSON value is a string.
+    pub fn is_text(self) -> bool {
+        matches!(self, Self::String | Self::Date | Self::DateTime | Self::DateTimeIso)
+    }
+
+    /// Whether the JSON value is an integer.
+    pub fn is_integer(self) -> bool {
+        matches!(self, Self::Int64 | Self::UInt64)
+    }
 }
 
 /// The type of a field, resolved.
@@ -71,8 +82,13 @@ pub struct Field {
     pub list: bool,
     /// Held in a `Box`: a structure member that leads back to its own structure.
     pub boxed: bool,
-    /// `Option` in Rust: an optional request parameter or a nullable response field.
+    /// `Option` in Rust: a request parameter, a nullable response field, an optional member.
     pub optional: bool,
+    /// The spec requires it. For a request parameter (an `Option` in Rust) `build()` checks it;
+    /// for a response field it is a plain value.
+    pub required: bool,
+    /// The idempotency token of its action.
+    pub token: bool,
     /// Documented as deprecated or disabled.
     pub deprecated: bool,
     /// What it means.
@@ -82,7 +98,7 @@ pub struct Field {
 /// One value of an enumeration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant {
-    /// The wire value (`0`, `"DNS"`), as a Rust literal would read.
+    /// The wire value (`0`, `"DNS"`).
     pub value: WireValue,
     /// The variant name (`UnderReview`).
     pub name: String,
@@ -119,6 +135,8 @@ pub struct Structure {
     pub name: String,
     /// What it is.
     pub doc: String,
+    /// Used in requests: it gets chained setters.
+    pub in_requests: bool,
     /// Its members, in spec order.
     pub fields: Vec<Field>,
 }
@@ -134,6 +152,10 @@ pub struct ErrorCode {
     pub message: String,
     /// Safe to send the call again after it.
     pub retryable: bool,
+    /// What the caller can do about it.
+    pub hint: Option<String>,
+    /// One of the common codes (its facts are declared once for the crate).
+    pub common: bool,
 }
 
 /// The error codes an action can return.
@@ -152,21 +174,41 @@ pub struct Example {
     pub title: String,
     /// Request body, JSON text as the spec gives it.
     pub request: String,
-    /// Parsed request body.
-    pub request_json: serde_json::Value,
+    /// What the generated code writes for the request (floats written as floats).
+    pub request_expected: serde_json::Value,
     /// Response body, JSON text as the spec gives it.
     pub response: String,
-    /// The parsed `Response` object, when it is a success (no `Error`).
-    pub success_json: Option<serde_json::Value>,
+    /// What decoding the response and writing it again gives (the members the spec knows,
+    /// without `null`s, floats written as floats): what the generated test compares with.
+    pub success: Option<serde_json::Value>,
+    /// The error code of an error example.
+    pub error_code: Option<String>,
+}
+
+/// The Rust names of one action's items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionNames {
+    /// Module, file stem and client method (`certificate_order_submit`).
+    pub module: String,
+    /// `{Action}Request`.
+    pub request: String,
+    /// `{Action}Response`.
+    pub response: String,
+    /// `{Action}Builder`.
+    pub builder: String,
+    /// `{Action}ErrorCode`.
+    pub error_code: String,
+    /// The static `ActionInfo` (`CERTIFICATE_ORDER_SUBMIT_INFO`).
+    pub info: String,
 }
 
 /// An action.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
-    /// Wire and type-name stem (`CertificateOrderSubmit`).
+    /// Wire name (`CertificateOrderSubmit`).
     pub name: String,
-    /// Method and module name (`certificate_order_submit`).
-    pub snake: String,
+    /// The Rust names of its items.
+    pub names: ActionNames,
     /// Short title.
     pub title: String,
     /// What it does.
@@ -179,6 +221,10 @@ pub struct Action {
     pub deprecated: bool,
     /// Sent without a signature.
     pub unsigned: bool,
+    /// The wire name of the idempotency token parameter.
+    pub idempotency_token: Option<String>,
+    /// Codes after which this action (besides the codes retryable for every action) is retried.
+    pub retryable: Vec<String>,
     /// Request parameters.
     pub request: Vec<Field>,
     /// Response fields (without `RequestId`).
@@ -191,22 +237,48 @@ pub struct Action {
     pub paginate: Option<Paginate>,
 }
 
-/// The members that make an action paginated by offset, resolved.
+/// How a list action asks for its next page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// An offset (first item) and a page size.
+    Offset {
+        /// The request parameter holding the offset.
+        offset: Field,
+        /// The request parameter holding the page size, when there is one.
+        limit: Option<Field>,
+    },
+    /// A page number starting at 1 and a page size.
+    Page {
+        /// The request parameter holding the page number.
+        page: Field,
+        /// The request parameter holding the page size.
+        limit: Option<Field>,
+    },
+    /// A continuation token from the previous page.
+    Token {
+        /// The request parameter taking the token.
+        token: Field,
+        /// The response field giving the next page's token.
+        next_token: Field,
+    },
+}
+
+/// The members that make an action paginated, resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paginate {
     /// The response list holding the items of a page.
     pub items: Field,
-    /// The request parameter holding the offset of the first item.
-    pub offset: Field,
-    /// The request parameter holding the page size.
-    pub limit: Field,
-    /// The response field holding the total number of items.
-    pub total: Field,
+    /// How the next page is asked for.
+    pub style: PageStyle,
+    /// The response field holding the total number of items, when there is one.
+    pub total: Option<Field>,
 }
 
 /// A service version, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
+    /// The spec file it comes from (for the generated files' headers).
+    pub spec_path: String,
     /// Short name (`ssl`).
     pub name: String,
     /// Rust module and cargo feature name.
@@ -221,7 +293,7 @@ pub struct Service {
     pub endpoint: String,
     /// Mainland endpoint host.
     pub mainland_endpoint: String,
-    /// Every code of the service, the common ones included, for the service-wide enum.
+    /// Every code of the service and the common ones it does not redefine, for the service-wide enum.
     pub errors: Vec<ErrorCode>,
     /// Enumerations.
     pub enums: Vec<Enum>,
@@ -241,4 +313,13 @@ impl Service {
     pub fn structure_named(&self, name: &str) -> Option<&Structure> {
         self.structures.iter().find(|item| item.name == name)
     }
+}
+
+/// Everything the generated crate is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crate {
+    /// The common error codes, declared once for every enum.
+    pub common_errors: Vec<ErrorCode>,
+    /// The services, in spec-file order.
+    pub services: Vec<Service>,
 }

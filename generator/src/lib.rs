@@ -1,25 +1,30 @@
 //! tcgen: turns YAML specs of Tencent Cloud API 3.0 actions into a typed Rust client.
 //!
 //! The pipeline is `load` (YAML to the spec model, with locations) -> `validate` (every problem,
-//! located; builds the IR) -> `emit` (quote! and prettyplease) -> a list of [`GeneratedFile`]s.
-//! This crate does no I/O: the caller (`cargo xtask codegen`) reads the specs and decides whether
-//! to write the files or compare them.
+//! located; lowers to the IR with every Rust name decided in a namespace per scope) -> `emit`
+//! (quote! and prettyplease) -> a list of [`GeneratedFile`]s. This crate does no I/O: the caller
+//! (`cargo xtask codegen`) reads the specs and decides whether to write the files or compare them.
 
 #![forbid(unsafe_code)]
 
 pub mod diagnostic;
 pub mod emit;
+mod examples;
 pub mod ir;
 pub mod load;
 pub mod location;
 pub mod names;
+pub mod namespace;
 pub mod schema;
 pub mod spec;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use emit::{EmitError, Layout};
 
 use rayon::prelude::*;
+
+use crate::namespace::{Namespace, Owner};
 
 /// A spec file's path (relative to the workspace, used in messages and headers) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,18 +44,47 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// Why nothing could be generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GenerateError {
+    /// Problems in the specs, each located.
+    Specs(Diagnostics),
+    /// A failure of the generator itself.
+    Emit(EmitError),
+}
+
+impl std::fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GenerateError::Specs(diagnostics) => diagnostics.fmt(f),
+            GenerateError::Emit(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
 /// Loads and validates the common error codes and every service spec, then generates the client
-/// crate's files and the spec JSON Schema. Either every file, or every problem in the specs.
-pub fn generate(common_errors: &SpecSource, services: &[SpecSource]) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let services = check(common_errors, services)?;
-    let mut files = emit::emit(&services);
+/// crate's files and the spec JSON Schemas. Either every file, or every problem.
+pub fn generate(common_errors: &SpecSource, services: &[SpecSource]) -> Result<Vec<GeneratedFile>, GenerateError> {
+    generate_with(common_errors, services, &Layout::default())
+}
+
+/// [`generate`] into another layout (the scale run's scratch crate).
+pub fn generate_with(
+    common_errors: &SpecSource,
+    services: &[SpecSource],
+    layout: &Layout,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let krate = check(common_errors, services).map_err(GenerateError::Specs)?;
+    let mut files = emit::emit(&krate, layout).map_err(GenerateError::Emit)?;
     files.extend(schema::schema_files());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// Loads and validates every spec, returning the IR of each service or every problem found.
-pub fn check(common_errors: &SpecSource, services: &[SpecSource]) -> Result<Vec<(String, ir::Service)>, Diagnostics> {
+/// Loads and validates every spec, returning the IR of the crate or every problem found.
+pub fn check(common_errors: &SpecSource, services: &[SpecSource]) -> Result<ir::Crate, Diagnostics> {
     let mut diagnostics = Vec::new();
     let common = load::load_common_errors(&common_errors.path, &common_errors.text, &mut diagnostics)
         .map(|loaded| validate::validate_common_errors(&loaded, &mut diagnostics))
@@ -63,25 +97,35 @@ pub fn check(common_errors: &SpecSource, services: &[SpecSource]) -> Result<Vec<
             let mut found = Vec::new();
             let loaded = load::load_service(&source.path, &source.text, &mut found);
             let service = loaded.as_ref().and_then(|loaded| validate::validate_service(loaded, &common, &mut found));
-            (source, loaded, service, found)
+            (loaded, service, found)
         })
         .collect();
+    // The crate's root: a module per service, named like its cargo feature.
+    let mut modules = Namespace::with_reserved(
+        "in the crate (a module and a cargo feature)",
+        namespace::CRATE_ROOT_MODULES,
+        "a name the crate's root or generated code uses",
+    );
+    let reserved_features = emit::manifest::reserved_features();
+    let reserved_features: Vec<&str> = reserved_features.iter().map(String::as_str).collect();
+    modules.reserve(&reserved_features, "a feature or dependency of the manifest template");
     let mut checked = Vec::new();
-    let mut modules: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    for (source, loaded, service, found) in results {
+    for (loaded, service, found) in results {
         diagnostics.extend(found);
         let (Some(loaded), Some(service)) = (loaded, service) else { continue };
-        if let Some(first) = modules.insert(service.module.clone(), source.path.clone()) {
-            let path = vec!["service".to_owned(), "name".to_owned()];
-            let mut reporter = load::Reporter::new(&source.path, &loaded.locations, &mut diagnostics);
-            let message = format!("module `{}` is also generated from {first}", service.module);
+        let key = if loaded.spec.service.module.is_some() { "module" } else { "name" };
+        let path = vec!["service".to_owned(), key.to_owned()];
+        let owner = Owner::Spec { path: path.clone(), description: format!("the module of {}", loaded.file) };
+        if let Err(clash) = modules.claim(&service.module, "the name", owner) {
+            let mut reporter = load::Reporter::new(&loaded.file, &loaded.locations, &mut diagnostics);
+            let message = clash.message(&format!("service `{}`", service.name));
             reporter.at_value(&path, message, "one spec per module; set `service.module` to tell versions apart");
             continue;
         }
-        checked.push((source.path.clone(), service));
+        checked.push(service);
     }
     if diagnostics.is_empty() {
-        Ok(checked)
+        Ok(ir::Crate { common_errors: common, services: checked })
     } else {
         diagnostics.sort();
         diagnostics.dedup();

@@ -49,6 +49,14 @@ pub struct ServiceInfo {
     /// service are generated side by side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
+    /// Whether the service's actions need a region (`X-TC-Region`); an action's own `region`
+    /// overrides it.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub region: RegionUse,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// An error code and what it means.
@@ -64,6 +72,10 @@ pub struct ErrorSpec {
     /// (`InvalidParameter.Conflict` and `InvalidParameterConflict`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+    /// What the caller can do about it, when the cause is on the caller's side (shown after the
+    /// error's message: `check the system clock ...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 /// The common error codes every action may return (`specs/common/errors.yaml`).
@@ -121,12 +133,30 @@ pub enum EnumValue {
     String(String),
 }
 
+/// Where a data structure is used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Usage {
+    /// Only in requests: every member is optional in Rust, and `build()` checks the required ones;
+    /// it gets chained setters.
+    In,
+    /// Only in responses.
+    Out,
+    /// In both: required members are plain values (a response always has them); it gets chained
+    /// setters.
+    #[default]
+    Both,
+}
+
 /// A data structure (a JSON object nested in a request or response).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StructureSpec {
     /// What the structure is.
     pub doc: String,
+    /// Where it is used: `in` (requests), `out` (responses) or `both` (the default).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub usage: Usage,
     /// The members, by wire name, in order.
     pub fields: IndexMap<String, FieldSpec>,
 }
@@ -182,9 +212,9 @@ pub struct ActionSpec {
     /// Documented limit of requests per second; the client paces calls to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<u32>,
-    /// Whether the action needs a region.
-    #[serde(default)]
-    pub region: RegionUse,
+    /// Whether the action needs a region; when absent, as the service says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionUse>,
     /// Tencent has deprecated the action.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
@@ -192,6 +222,11 @@ pub struct ActionSpec {
     /// sends `Authorization: SKIP` and needs no credentials.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unsigned: bool,
+    /// The request parameter (a string) that makes the action idempotent, usually `ClientToken`:
+    /// when the caller leaves it unset the client fills a random UUID once, every retry carries
+    /// the same value, and the action is also retried after a timeout or a dropped connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_token: Option<String>,
     /// Request parameters, by wire name, in order.
     #[serde(default)]
     pub request: IndexMap<String, FieldSpec>,
@@ -215,33 +250,33 @@ pub struct ActionSpec {
     pub examples: Vec<ExampleSpec>,
 }
 
-/// The members that make an action paginated by offset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// How a list action is walked page by page. Give `items` and one way to ask for the next page:
+/// `offset` and `limit` (the default, `Offset`/`Limit`), `page` and `page_size` (a page number
+/// starting at 1), or `token` and `next_token` (a continuation token). `total` (default
+/// `TotalCount` with offsets) lets the walk stop without asking for an empty page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaginateSpec {
     /// The response list whose elements are the items (`Certificates`).
     pub items: String,
-    /// The request parameter holding the offset of the first item.
-    #[serde(default = "default_offset")]
-    pub offset: String,
-    /// The request parameter holding the page size.
-    #[serde(default = "default_limit")]
-    pub limit: String,
+    /// The request parameter holding the offset of the first item (an integer, or a string of digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// The request parameter holding the page size, with `offset` or `page`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    /// The request parameter holding the page number, starting at 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// The request parameter holding the continuation token of the page asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The response field holding the token of the next page (empty or absent on the last one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
     /// The response field holding the total number of items.
-    #[serde(default = "default_total")]
-    pub total: String,
-}
-
-fn default_offset() -> String {
-    "Offset".to_owned()
-}
-
-fn default_limit() -> String {
-    "Limit".to_owned()
-}
-
-fn default_total() -> String {
-    "TotalCount".to_owned()
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
 }
 
 /// A documented example call.

@@ -1,32 +1,35 @@
-//! Checks a loaded spec and builds the IR, reporting every problem it finds, each at its place.
+//! Checks a loaded spec and lowers it to the IR, reporting every problem it finds, each at its
+//! place. Every Rust name the emitters will produce is decided here and claimed in the
+//! namespace of its scope ([`crate::namespace`]): a clash is a problem of the spec item that made
+//! it, so a spec that validates generates code that compiles.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use indexmap::IndexMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{self, ActionErrors, Scalar, TypeRef, WireValue};
+use crate::examples;
+use crate::ir::{self, ActionErrors, ActionNames, PageStyle, Scalar, TypeRef, WireValue};
 use crate::load::{Loaded, Reporter};
 use crate::location::NodePath;
 use crate::names;
-use crate::spec::{CommonErrorsSpec, EnumRepr, EnumValue, ErrorSpec, FieldSpec, RegionUse, ServiceSpec};
+use crate::namespace::{self, Clash, Namespace, Owner};
+use crate::spec::{
+    CommonErrorsSpec, EnumRepr, EnumValue, ErrorSpec, FieldSpec, PaginateSpec, RegionUse, ServiceSpec, Usage,
+};
 
-/// Names every service module defines besides the spec's own types, and the prelude's types,
-/// which generated code uses unqualified.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ErrorCode", "Option", "Result", "Box", "Vec", "String"];
-
-fn path_of(parts: &[&str]) -> NodePath {
+pub(crate) fn path_of(parts: &[&str]) -> NodePath {
     parts.iter().map(|part| (*part).to_owned()).collect()
 }
 
-fn child(path: &[String], key: impl Into<String>) -> NodePath {
+pub(crate) fn child(path: &[String], key: impl Into<String>) -> NodePath {
     let mut out = path.to_vec();
     out.push(key.into());
     out
 }
 
 /// Whether `code` looks like a Tencent error code: dot-separated words of letters and digits.
-fn is_error_code(code: &str) -> bool {
+pub fn is_error_code(code: &str) -> bool {
     code.split('.').all(|part| {
         part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -39,19 +42,26 @@ pub fn validate_common_errors(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<ir::ErrorCode> {
     let mut reporter = Reporter::new(&loaded.file, &loaded.locations, diagnostics);
-    check_error_codes(&mut reporter, &loaded.spec.errors, &path_of(&["errors"]), &HashMap::new())
+    let mut variants = Namespace::with_reserved(
+        "of the common error codes' enum",
+        &["Unknown"],
+        "the variant for codes the spec does not list",
+    );
+    let mut codes = check_error_codes(&mut reporter, &loaded.spec.errors, &path_of(&["errors"]), &mut variants);
+    for code in &mut codes {
+        code.common = true;
+    }
+    codes
 }
 
-/// Checks the codes of one file; `others` are codes defined elsewhere (code -> variant), whose
-/// variants must not collide with these unless it is the same code.
+/// Checks the codes of one file and claims their variants in `variants`, which holds the
+/// variants of codes defined elsewhere (a code redefining one of them keeps its variant).
 fn check_error_codes(
     reporter: &mut Reporter<'_>,
     errors: &IndexMap<String, ErrorSpec>,
     section: &[String],
-    others: &HashMap<String, String>,
+    variants: &mut Namespace,
 ) -> Vec<ir::ErrorCode> {
-    let mut variants: HashMap<String, String> =
-        others.iter().map(|(code, variant)| (variant.clone(), code.clone())).collect();
     let mut out = Vec::new();
     for (code, spec) in errors {
         let path = child(section, code.as_str());
@@ -63,23 +73,28 @@ fn check_error_codes(
             );
             continue;
         }
-        let variant = match &spec.variant {
-            Some(variant) if !names::is_type_name(variant) || variant == "Unknown" => {
+        let (variant, variant_path) = match &spec.variant {
+            Some(variant) => (variant.clone(), child(&path, "variant")),
+            None => (names::error_variant(code), path.clone()),
+        };
+        if !names::is_type_name(&variant) {
+            if spec.variant.is_some() {
                 let message = format!("invalid variant name `{variant}`");
-                reporter.at_value(
-                    &child(&path, "variant"),
-                    message,
-                    "an UpperCamelCase ASCII name other than `Unknown`",
-                );
+                reporter.at_value(&variant_path, message, "an UpperCamelCase ASCII name");
+            } else {
+                let message = format!("error code `{code}` becomes the variant `{variant}`, which is not a Rust name");
+                reporter.at_key(&variant_path, message, "an UpperCamelCase ASCII `variant` for it");
+            }
+            continue;
+        }
+        let owner = Owner::Spec { path: path.clone(), description: format!("the variant of error code `{code}`") };
+        if let Err(clash) = variants.claim(&variant, "the variant", owner) {
+            let redefines = matches!(&clash.holder, Owner::Spec { description, .. } if description == &format!("the variant of error code `{code}`"));
+            if !redefines {
+                let message = clash.message(&format!("error code `{code}`"));
+                reporter.at_key(&variant_path, message, "codes that stay distinct in UpperCamelCase, or a `variant`");
                 continue;
             }
-            Some(variant) => variant.clone(),
-            None => names::error_variant(code),
-        };
-        if let Some(first) = variants.get(&variant).filter(|first| *first != code) {
-            let message = format!("error codes `{first}` and `{code}` both become the variant `{variant}`");
-            reporter.at_key(&path, message, "codes that stay distinct in UpperCamelCase, or a `variant`");
-            continue;
         }
         if spec.message.trim().is_empty() {
             reporter.at_value(
@@ -88,19 +103,27 @@ fn check_error_codes(
                 "the documented message",
             );
         }
-        variants.insert(variant.clone(), code.clone());
+        if spec.hint.as_ref().is_some_and(|hint| hint.trim().is_empty()) {
+            reporter.at_value(
+                &child(&path, "hint"),
+                format!("error code `{code}` has an empty hint"),
+                "a hint, or no `hint`",
+            );
+        }
         out.push(ir::ErrorCode {
             code: code.clone(),
             variant,
             message: spec.message.clone(),
             retryable: spec.retryable,
+            hint: spec.hint.clone(),
+            common: false,
         });
     }
     out
 }
 
-/// Checks a service spec against the common codes and builds its IR. Returns `None` when there
-/// were problems; they are all in `diagnostics`.
+/// Checks a service spec against the common codes and lowers it to the IR. Returns `None` when
+/// there were problems; they are all in `diagnostics`.
 pub fn validate_service(
     loaded: &Loaded<ServiceSpec>,
     common: &[ir::ErrorCode],
@@ -114,9 +137,24 @@ pub fn validate_service(
         common,
         broken: &loaded.broken,
         structure_fields: HashMap::new(),
+        module_items: module_namespace(),
+        client_methods: Namespace::with_reserved(
+            "of the service's `Client`",
+            namespace::CLIENT_METHODS,
+            "a method every service client has",
+        ),
     }
-    .run();
+    .run(&loaded.file);
     (diagnostics.len() == before).then_some(service)
+}
+
+/// The names of a service module before the spec adds its own.
+fn module_namespace() -> Namespace {
+    let mut module = Namespace::new("in the service's module");
+    module.reserve(namespace::SERVICE_TYPES, "an item every service module has");
+    module.reserve(namespace::SERVICE_VALUES, "an item every service module has");
+    module.reserve(namespace::SERVICE_FILES, "a file every service module has");
+    module
 }
 
 struct Validator<'r, 'a> {
@@ -127,13 +165,19 @@ struct Validator<'r, 'a> {
     broken: &'r std::collections::BTreeSet<String>,
     /// The checked members of each structure, for checking examples.
     structure_fields: HashMap<String, Vec<ir::Field>>,
+    /// Types, modules, files and statics of the service's module (one namespace: Rust keeps
+    /// modules with types, and files are modules).
+    module_items: Namespace,
+    client_methods: Namespace,
 }
 
 /// What a member named by `paginate` must be.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum PaginateRole {
     List,
-    Integer,
+    /// An integer, or a string that holds one (`Offset` and `Limit` of some vpc actions).
+    Number,
+    Text,
 }
 
 /// Where a field is used, which decides what `required` and `nullable` mean.
@@ -141,29 +185,48 @@ enum PaginateRole {
 enum FieldUse {
     Request,
     Response,
-    Structure,
+    Structure(Usage),
 }
 
 impl Validator<'_, '_> {
-    fn run(mut self) -> ir::Service {
+    fn run(mut self, spec_path: &str) -> ir::Service {
         let info = &self.spec.service;
         if !self.broken.contains("service") {
             self.check_service_info();
         }
         let module = info.module.clone().unwrap_or_else(|| info.name.clone());
 
-        let common_variants: HashMap<String, String> =
-            self.common.iter().map(|code| (code.code.clone(), code.variant.clone())).collect();
-        let service_codes =
-            check_error_codes(self.reporter, &self.spec.errors, &path_of(&["errors"]), &common_variants);
+        let mut variants = Namespace::with_reserved(
+            "of the service's `ErrorCode`",
+            &["Unknown"],
+            "the variant for codes the spec does not list",
+        );
+        for code in self.common {
+            let owner =
+                Owner::Spec { path: Vec::new(), description: format!("the variant of error code `{}`", code.code) };
+            let _ = variants.claim(&code.variant, "the variant", owner);
+        }
+        let mut service_codes =
+            check_error_codes(self.reporter, &self.spec.errors, &path_of(&["errors"]), &mut variants);
+        // A service's own wording of a common code keeps what the common code says about retrying
+        // and about what the caller can do.
+        for own in &mut service_codes {
+            if let Some(shared) = self.common.iter().find(|shared| shared.code == own.code) {
+                own.retryable |= shared.retryable;
+                own.hint = own.hint.take().or_else(|| shared.hint.clone());
+            }
+        }
         // The service-wide list: the service's codes, then the common codes it does not redefine.
-        let mut all_codes = service_codes.clone();
+        let mut all_codes = service_codes;
         for code in self.common {
             if !all_codes.iter().any(|own| own.code == code.code) {
                 all_codes.push(code.clone());
             }
         }
 
+        // Actions claim their names first: a type colliding with one is reported at the type.
+        let action_names: Vec<Option<ActionNames>> =
+            self.spec.actions.keys().map(|name| self.claim_action_names(name)).collect();
         self.check_type_names();
         let enums = self.spec.enums.iter().map(|(name, spec)| self.check_enum(name, spec)).collect();
         let structures: Vec<ir::Structure> = self
@@ -172,20 +235,28 @@ impl Validator<'_, '_> {
             .iter()
             .map(|(name, spec)| {
                 let path = path_of(&["structures", name, "fields"]);
-                ir::Structure {
-                    name: name.clone(),
-                    doc: spec.doc.clone(),
-                    fields: self.check_fields(&spec.fields, &path, FieldUse::Structure),
+                let fields = self.check_fields(&spec.fields, &path, FieldUse::Structure(spec.usage));
+                let in_requests = spec.usage != Usage::Out;
+                if in_requests {
+                    self.check_setters(name, &fields, &path);
                 }
+                ir::Structure { name: name.clone(), doc: spec.doc.clone(), in_requests, fields }
             })
             .collect();
         let structures = box_recursive_members(structures);
         self.structure_fields =
             structures.iter().map(|structure| (structure.name.clone(), structure.fields.clone())).collect();
         self.check_structure_cycles();
-        let actions = self.spec.actions.iter().map(|(name, _)| self.check_action(name, &all_codes)).collect();
+        let actions = self
+            .spec
+            .actions
+            .keys()
+            .zip(action_names)
+            .filter_map(|(name, names)| Some(self.check_action(name, names?, &all_codes)))
+            .collect();
 
         ir::Service {
+            spec_path: spec_path.to_owned(),
             name: info.name.clone(),
             module,
             version: info.version.clone(),
@@ -198,6 +269,10 @@ impl Validator<'_, '_> {
             structures,
             actions,
         }
+    }
+
+    fn report_clash(&mut self, path: &[String], claimant: &str, clash: &Clash, expected: &str) {
+        self.reporter.at_key(path, clash.message(claimant), expected);
     }
 
     fn check_service_info(&mut self) {
@@ -240,9 +315,12 @@ impl Validator<'_, '_> {
         }
         for (key, host) in [("endpoint", &info.endpoint), ("mainland_endpoint", &info.mainland_endpoint)] {
             let valid = !host.is_empty()
-                && host
-                    .split('.')
-                    .all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                && host.len() <= 253
+                && host.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.len() <= 63
+                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
             if !valid {
                 self.reporter.at_value(
                     &path_of(&["service", key]),
@@ -251,92 +329,145 @@ impl Validator<'_, '_> {
                 );
             }
         }
+        for (key, text) in [("title", &info.title), ("doc", &info.doc)] {
+            self.check_prose(&path_of(&["service", key]), text);
+        }
+        if info.title.trim().is_empty() {
+            self.reporter.at_value(
+                &path_of(&["service", "title"]),
+                "the service has an empty title",
+                "a short English title",
+            );
+        }
+    }
+
+    /// Doc text must be text: control characters other than line breaks and tabs, and the bidi
+    /// controls that reorder how code reads, are refused (rustc refuses them in doc comments).
+    fn check_prose(&mut self, path: &[String], text: &str) {
+        if let Some(bad) = crate::emit::docs::forbidden_char(text) {
+            self.reporter.at_value(
+                path,
+                format!("the text holds the character U+{:04X}, which generated docs cannot carry", u32::from(bad)),
+                "text without control or bidi-override characters",
+            );
+        }
     }
 
     /// Type names must be UpperCamelCase identifiers, distinct from each other and from the names
-    /// generated for actions.
+    /// generated for actions and for every service module.
     fn check_type_names(&mut self) {
-        let mut taken: HashMap<String, String> = RESERVED_TYPE_NAMES
-            .iter()
-            .map(|name| ((*name).to_owned(), "a name generated code uses".to_owned()))
-            .collect();
-        let mut methods: HashMap<String, &str> = HashMap::new();
-        for action in self.spec.actions.keys() {
-            if !names::is_type_name(action) {
-                self.reporter.at_key(
-                    &path_of(&["actions", action]),
-                    format!("invalid action name `{action}`"),
-                    "an UpperCamelCase ASCII name such as `CertificateOrderSubmit`",
-                );
-                continue;
-            }
-            let method = names::module_name(action);
-            if let Some(first) = methods.insert(method.clone(), action) {
-                let message = format!("actions `{first}` and `{action}` both become the method `{method}`");
-                self.reporter.at_key(
-                    &path_of(&["actions", action]),
-                    message,
-                    "action names that stay distinct in snake_case",
-                );
-            }
-            for suffix in ["Request", "Response", "Builder", "ErrorCode"] {
-                let generated = format!("{action}{suffix}");
-                if let Some(owner) = taken.get(&generated) {
-                    let message =
-                        format!("action `{action}` generates the type `{generated}`, which is already {owner}");
-                    self.reporter.at_key(&path_of(&["actions", action]), message, "distinct type names");
-                }
-                taken.insert(generated, format!("generated for action `{action}`"));
-            }
-        }
-        let declared = self
+        let declared: Vec<(&str, &String)> = self
             .spec
             .enums
             .keys()
             .map(|name| ("enums", name))
-            .chain(self.spec.structures.keys().map(|name| ("structures", name)));
+            .chain(self.spec.structures.keys().map(|name| ("structures", name)))
+            .collect();
         for (section, name) in declared {
             let path = path_of(&[section, name]);
             if !names::is_type_name(name) {
-                let message = format!("invalid type name `{name}`");
                 let expected = if names::is_keyword(name) {
                     "a name that is not a Rust keyword"
                 } else {
                     "an UpperCamelCase ASCII name such as `CertificateStatus`"
                 };
-                self.reporter.at_key(&path, message, expected);
+                self.reporter.at_key(&path, format!("invalid type name `{name}`"), expected);
                 continue;
             }
-            if let Some(owner) = taken.get(name) {
-                self.reporter.at_key(&path, format!("type name `{name}` is already {owner}"), "distinct type names");
-                continue;
+            let kind = if section == "enums" { "enum" } else { "structure" };
+            let owner = Owner::Spec { path: path.clone(), description: format!("the {kind} `{name}`") };
+            if let Err(clash) = self.module_items.claim(name, "the type", owner) {
+                self.report_clash(&path, &format!("{kind} `{name}`"), &clash, "distinct type names");
             }
-            taken.insert(name.clone(), format!("the name of {section} `{name}`"));
         }
+    }
+
+    /// Claims every name an action makes: its module and file, its four types, its static and
+    /// its client method. `None` when one of them cannot be had (reported).
+    fn claim_action_names(&mut self, action: &str) -> Option<ActionNames> {
+        let path = path_of(&["actions", action]);
+        if !names::is_type_name(action) {
+            self.reporter.at_key(
+                &path,
+                format!("invalid action name `{action}`"),
+                "an UpperCamelCase ASCII name such as `CertificateOrderSubmit`",
+            );
+            return None;
+        }
+        let module = names::snake(action);
+        if let Some(problem) = names::snake_problem(&module) {
+            self.reporter.at_key(
+                &path,
+                format!("action `{action}` becomes the module and method `{module}`: {problem}"),
+                "another action name",
+            );
+            return None;
+        }
+        let names = ActionNames {
+            info: names::static_name(&module, "INFO"),
+            request: format!("{action}Request"),
+            response: format!("{action}Response"),
+            builder: format!("{action}Builder"),
+            error_code: format!("{action}ErrorCode"),
+            module,
+        };
+        let items = [
+            (&names.module, "the file and module"),
+            (&names.request, "the request type"),
+            (&names.response, "the response type"),
+            (&names.builder, "the builder type"),
+            (&names.error_code, "the error-code type"),
+            (&names.info, "the static `ActionInfo`"),
+        ];
+        let claimant = format!("action `{action}`");
+        // The first clash is reported; the others would say the same of the same name.
+        for (name, item) in items {
+            let owner = Owner::Spec { path: path.clone(), description: format!("{item} of action `{action}`") };
+            if let Err(clash) = self.module_items.claim(name, item, owner) {
+                self.report_clash(&path, &claimant, &clash, "action names whose items stay distinct");
+                return None;
+            }
+        }
+        let owner = Owner::Spec { path: path.clone(), description: format!("the method of action `{action}`") };
+        if let Err(clash) = self.client_methods.claim(&names.module, "the method", owner) {
+            self.report_clash(&path, &claimant, &clash, "another action name");
+            return None;
+        }
+        Some(names)
     }
 
     fn check_enum(&mut self, name: &str, spec: &crate::spec::EnumSpec) -> ir::Enum {
         let path = path_of(&["enums", name]);
+        self.check_prose(&child(&path, "doc"), &spec.doc);
         if spec.values.is_empty() {
             self.reporter.at_key(&child(&path, "values"), format!("enum `{name}` has no values"), "at least one value");
         }
         let mut seen_values: HashMap<&EnumValue, usize> = HashMap::new();
-        let mut seen_names: HashMap<&str, usize> = HashMap::new();
+        let mut variant_names = Namespace::with_reserved(
+            "of the enum",
+            namespace::ENUM_VARIANTS,
+            "an item every enum has (`Unknown` keeps values the spec does not list)",
+        );
         let mut variants = Vec::new();
         for (index, value) in spec.values.iter().enumerate() {
             let value_path = child(&child(&path, "values"), index.to_string());
+            self.check_prose(&child(&value_path, "doc"), &value.doc);
             let wire = match (&value.value, spec.repr) {
                 (EnumValue::Integer(number), EnumRepr::Integer) => Some(WireValue::Integer(*number)),
                 (EnumValue::String(text), EnumRepr::String) => Some(WireValue::String(text.clone())),
-                (other, repr) => {
-                    let (found, wanted) = match (other, repr) {
-                        (EnumValue::Integer(_), _) => ("an integer", "a string, as the enum's type is string"),
-                        (EnumValue::String(_), _) => ("a string", "an integer, as the enum's type is integer"),
-                    };
+                (EnumValue::Integer(_), _) => {
                     self.reporter.at_value(
                         &child(&value_path, "value"),
-                        format!("value of `{name}` is {found}"),
-                        wanted,
+                        format!("value of `{name}` is an integer"),
+                        "a string, as the enum's type is string",
+                    );
+                    None
+                }
+                (EnumValue::String(_), _) => {
+                    self.reporter.at_value(
+                        &child(&value_path, "value"),
+                        format!("value of `{name}` is a string"),
+                        "an integer, as the enum's type is integer",
                     );
                     None
                 }
@@ -354,18 +485,16 @@ impl Validator<'_, '_> {
                     format!("invalid variant name `{}`", value.name),
                     "an UpperCamelCase ASCII name that is not a keyword",
                 );
-            } else if value.name == "Unknown" {
+                continue;
+            }
+            let owner = Owner::Spec { path: value_path.clone(), description: format!("the name of item {index}") };
+            if let Err(clash) = variant_names.claim(&value.name, "the variant", owner) {
                 self.reporter.at_value(
                     &child(&value_path, "name"),
-                    "the variant name `Unknown` is reserved",
-                    "another name; `Unknown` keeps values the spec does not list",
-                );
-            } else if let Some(first) = seen_names.insert(value.name.as_str(), index) {
-                self.reporter.at_value(
-                    &child(&value_path, "name"),
-                    format!("variant `{}` of enum `{name}` is named twice (items {first} and {index})", value.name),
+                    clash.message(&format!("item {index} of enum `{name}`")),
                     "distinct names",
                 );
+                continue;
             }
             if let Some(wire) = wire {
                 variants.push(ir::EnumVariant { value: wire, name: value.name.clone(), doc: value.doc.clone() });
@@ -412,10 +541,16 @@ impl Validator<'_, '_> {
         path: &[String],
         usage: FieldUse,
     ) -> Vec<ir::Field> {
-        let mut rust_names: HashMap<String, &str> = HashMap::new();
+        let (scope, reserved, why): (&'static str, &[&str], &'static str) = match usage {
+            FieldUse::Response => ("of the response", namespace::RESPONSE_MEMBERS, "a member every response has"),
+            FieldUse::Request => ("of the request", &[], ""),
+            FieldUse::Structure(_) => ("of the structure", &[], ""),
+        };
+        let mut rust_names = Namespace::with_reserved(scope, reserved, why);
         let mut out = Vec::new();
         for (wire, spec) in fields {
             let field_path = child(path, wire.as_str());
+            self.check_prose(&child(&field_path, "doc"), &spec.doc);
             let rust_name = spec.rust_name.clone().unwrap_or_else(|| names::snake(wire));
             if spec.rust_name.as_ref().is_some_and(|name| names::snake(name) != *name) {
                 let message = format!("`rust_name` {rust_name:?} is not snake_case");
@@ -442,13 +577,23 @@ impl Validator<'_, '_> {
                 );
                 continue;
             }
-            if usage == FieldUse::Response && wire == "RequestId" {
-                self.reporter.at_key(&field_path, "`RequestId` is declared", "no `RequestId`: every response has it");
+            if usage == FieldUse::Response && matches!(wire.as_str(), "RequestId" | "Error") {
+                let why = if wire == "RequestId" {
+                    "no `RequestId`: every response has it"
+                } else {
+                    "no `Error`: it is the envelope's error, never a field of a success"
+                };
+                self.reporter.at_key(&field_path, format!("`{wire}` is declared"), why);
                 continue;
             }
-            if let Some(first) = rust_names.insert(rust_name.clone(), wire) {
-                let message = format!("`{first}` and `{wire}` both become `{rust_name}` in Rust");
-                self.reporter.at_key(&field_path, message, "names that stay distinct in snake_case, or a `rust_name`");
+            let owner = Owner::Spec { path: field_path.clone(), description: format!("the Rust name of `{wire}`") };
+            if let Err(clash) = rust_names.claim(&rust_name, "the member", owner) {
+                self.report_clash(
+                    &field_path,
+                    &format!("`{wire}`"),
+                    &clash,
+                    "names that stay distinct in snake_case, or a `rust_name`",
+                );
                 continue;
             }
             let Some(ty) = self.resolve_type(&spec.ty, &field_path) else { continue };
@@ -460,10 +605,11 @@ impl Validator<'_, '_> {
                 );
                 continue;
             }
-            let optional = match usage {
-                FieldUse::Request => !spec.required,
-                FieldUse::Response => spec.nullable,
-                FieldUse::Structure => !spec.required || spec.nullable,
+            let (optional, required) = match usage {
+                FieldUse::Request => (true, spec.required),
+                FieldUse::Response => (spec.nullable, !spec.nullable),
+                FieldUse::Structure(Usage::In) => (true, spec.required),
+                FieldUse::Structure(_) => (!spec.required || spec.nullable, spec.required && !spec.nullable),
             };
             out.push(ir::Field {
                 wire_name: wire.clone(),
@@ -472,11 +618,31 @@ impl Validator<'_, '_> {
                 list: spec.list,
                 boxed: false,
                 optional,
+                required,
+                token: false,
                 deprecated: spec.deprecated,
                 doc: spec.doc.clone(),
             });
         }
         out
+    }
+
+    /// The setters of a structure used in requests must not take the names of its methods.
+    fn check_setters(&mut self, structure: &str, fields: &[ir::Field], path: &[String]) {
+        let mut methods = Namespace::with_reserved(
+            "of the structure",
+            namespace::STRUCTURE_METHODS,
+            "a method of a trait every structure implements",
+        );
+        for field in fields {
+            let field_path = child(path, field.wire_name.as_str());
+            let owner =
+                Owner::Spec { path: field_path.clone(), description: format!("the setter of `{}`", field.wire_name) };
+            if let Err(clash) = methods.claim(&field.rust_name, "the setter", owner) {
+                let claimant = format!("member `{}` of `{structure}`", field.wire_name);
+                self.report_clash(&field_path, &claimant, &clash, "a `rust_name` for it");
+            }
+        }
     }
 
     /// A structure that contains itself through required members only could never be written.
@@ -491,7 +657,7 @@ impl Validator<'_, '_> {
                     .fields
                     .iter()
                     .filter(|(_, field)| {
-                        let optional = !field.required || field.nullable;
+                        let optional = spec.usage == Usage::In || !field.required || field.nullable;
                         !field.list && !optional && self.spec.structures.contains_key(&field.ty)
                     })
                     .map(|(wire, field)| (wire.as_str(), field.ty.as_str()))
@@ -515,9 +681,11 @@ impl Validator<'_, '_> {
         }
     }
 
-    fn check_action(&mut self, name: &str, service_codes: &[ir::ErrorCode]) -> ir::Action {
+    fn check_action(&mut self, name: &str, names: ActionNames, service_codes: &[ir::ErrorCode]) -> ir::Action {
         let spec = &self.spec.actions[name];
         let path = path_of(&["actions", name]);
+        self.check_prose(&child(&path, "title"), &spec.title);
+        self.check_prose(&child(&path, "doc"), &spec.doc);
         if spec.rate_limit == Some(0) {
             self.reporter.at_value(
                 &child(&path, "rate_limit"),
@@ -526,8 +694,24 @@ impl Validator<'_, '_> {
             );
         }
         let problems_before = self.reporter.len();
-        let request = self.check_fields(&spec.request, &child(&path, "request"), FieldUse::Request);
+        let mut request = self.check_fields(&spec.request, &child(&path, "request"), FieldUse::Request);
         let response = self.check_fields(&spec.response, &child(&path, "response"), FieldUse::Response);
+        self.check_builder_methods(name, &request, &child(&path, "request"));
+        if let Some(token) = &spec.idempotency_token {
+            match request.iter_mut().find(|field| &field.wire_name == token) {
+                Some(field) if field.ty == TypeRef::Scalar(Scalar::String) && !field.list => field.token = true,
+                Some(_) => self.reporter.at_value(
+                    &child(&path, "idempotency_token"),
+                    format!("`{token}` is not a string parameter"),
+                    "the string request parameter that makes the action idempotent",
+                ),
+                None => self.reporter.at_value(
+                    &child(&path, "idempotency_token"),
+                    format!("`{token}` is not a request parameter of this action"),
+                    "the request parameter that makes the action idempotent",
+                ),
+            }
+        }
         // Examples are checked against the fields; with a field in error that would only repeat it.
         let fields_are_sound = self.reporter.len() == problems_before;
         let errors = match &spec.errors {
@@ -547,15 +731,18 @@ impl Validator<'_, '_> {
                 );
             }
         }
+        let region = spec.region.unwrap_or(self.spec.service.region);
         let mut action = ir::Action {
             name: name.to_owned(),
-            snake: names::module_name(name),
+            names,
             title: spec.title.clone(),
             doc: spec.doc.clone(),
             rate_limit: spec.rate_limit,
-            region_required: spec.region == RegionUse::Required,
+            region_required: region == RegionUse::Required,
             deprecated: spec.deprecated,
             unsigned: spec.unsigned,
+            idempotency_token: spec.idempotency_token.clone(),
+            retryable: spec.retryable.clone(),
             request,
             response,
             errors,
@@ -572,64 +759,117 @@ impl Validator<'_, '_> {
         }
         if fields_are_sound {
             let examples_path = child(&path, "examples");
+            let codes = match &action.errors {
+                ActionErrors::Own(own) => own.clone(),
+                ActionErrors::Service => service_codes.to_vec(),
+            };
             action.examples = spec
                 .examples
                 .iter()
                 .enumerate()
                 .filter_map(|(index, example)| {
-                    self.check_example(&action, example, &child(&examples_path, index.to_string()))
+                    let example_path = child(&examples_path, index.to_string());
+                    let mut checker = examples::Checker {
+                        reporter: &mut *self.reporter,
+                        spec: self.spec,
+                        structure_fields: &self.structure_fields,
+                    };
+                    checker.check(&action, &codes, example, &example_path)
                 })
                 .collect();
         }
         action
     }
 
-    fn check_paginate(
-        &mut self,
-        spec: &crate::spec::PaginateSpec,
-        action: &ir::Action,
-        path: &[String],
-    ) -> Option<ir::Paginate> {
-        let items = self.paginate_member(path, "items", &spec.items, &action.response, "response", PaginateRole::List);
-        let offset =
-            self.paginate_member(path, "offset", &spec.offset, &action.request, "request", PaginateRole::Integer);
-        let limit = self.paginate_member(path, "limit", &spec.limit, &action.request, "request", PaginateRole::Integer);
-        let total =
-            self.paginate_member(path, "total", &spec.total, &action.response, "response", PaginateRole::Integer);
-        Some(ir::Paginate { items: items?, offset: offset?, limit: limit?, total: total? })
+    /// A request parameter's setter must not take the name of a method every builder has.
+    fn check_builder_methods(&mut self, action: &str, request: &[ir::Field], path: &[String]) {
+        let mut methods = Namespace::with_reserved(
+            "of the request's builder",
+            namespace::BUILDER_METHODS,
+            "a method every request builder has",
+        );
+        for field in request {
+            let field_path = child(path, field.wire_name.as_str());
+            let owner =
+                Owner::Spec { path: field_path.clone(), description: format!("the setter of `{}`", field.wire_name) };
+            if let Err(clash) = methods.claim(&field.rust_name, "the setter", owner) {
+                let claimant = format!("parameter `{}` of `{action}`", field.wire_name);
+                self.report_clash(&field_path, &claimant, &clash, "a `rust_name` for it");
+            }
+        }
     }
 
-    /// The member `name` that `paginate.<key>` refers to, if it exists and fits its role.
-    fn paginate_member(
-        &mut self,
-        path: &[String],
-        key: &str,
-        name: &str,
-        fields: &[ir::Field],
-        section: &str,
-        role: PaginateRole,
-    ) -> Option<ir::Field> {
-        let key_path = child(path, key);
-        let Some(field) = fields.iter().find(|field| field.wire_name == name) else {
-            let message = format!("`{name}` is not a {section} member of this action");
-            self.reporter.at_value(&key_path, message, format!("the {section} member holding the {key}"));
-            return None;
-        };
-        let (fits, wanted) = match role {
-            PaginateRole::List => (field.list, "a list"),
-            PaginateRole::Integer => {
-                (!field.list && matches!(field.ty, TypeRef::Scalar(Scalar::Int64 | Scalar::UInt64)), "an integer")
-            }
-        };
-        if !fits {
-            self.reporter.at_value(
-                &key_path,
-                format!("`{name}` is not {wanted}"),
-                format!("the {section} member holding the {key}, {wanted}"),
+    fn check_paginate(&mut self, spec: &PaginateSpec, action: &ir::Action, path: &[String]) -> Option<ir::Paginate> {
+        use PaginateRole::{List, Number, Text};
+        let styles = [spec.offset.is_some(), spec.page.is_some(), spec.token.is_some() || spec.next_token.is_some()];
+        if styles.iter().filter(|chosen| **chosen).count() > 1 {
+            self.reporter.at_key(
+                path,
+                "`paginate` mixes offsets, page numbers and tokens",
+                "one of `offset`, `page` or `token` with `next_token`",
             );
             return None;
         }
-        Some(field.clone())
+        let mut used: BTreeMap<String, &'static str> = BTreeMap::new();
+        let mut member = |this: &mut Self, key: &'static str, name: &str, response: bool, role: PaginateRole| {
+            let key_path = child(path, key);
+            let (fields, section) =
+                if response { (&action.response, "response") } else { (&action.request, "request") };
+            if let Some(other) = used.insert(format!("{section}.{name}"), key) {
+                this.reporter.at_value(
+                    &key_path,
+                    format!("`{name}` is already the paginator's `{other}`"),
+                    format!("a {section} member of its own for `{key}`"),
+                );
+                return None;
+            }
+            let Some(field) = fields.iter().find(|field| field.wire_name == name) else {
+                let message = format!("`{name}` is not a {section} member of this action");
+                this.reporter.at_value(&key_path, message, format!("the {section} member holding the {key}"));
+                return None;
+            };
+            let (fits, wanted) = match role {
+                List => (field.list, "a list"),
+                Number => (
+                    !field.list && matches!(field.ty, TypeRef::Scalar(Scalar::Int64 | Scalar::UInt64 | Scalar::String)),
+                    "an integer (or a string of digits)",
+                ),
+                Text => (!field.list && field.ty == TypeRef::Scalar(Scalar::String), "a string"),
+            };
+            if !fits {
+                this.reporter.at_value(
+                    &key_path,
+                    format!("`{name}` is not {wanted}"),
+                    format!("the {section} member holding the {key}, {wanted}"),
+                );
+                return None;
+            }
+            Some(field.clone())
+        };
+        let items = member(self, "items", &spec.items, true, List);
+        let default = |value: &Option<String>, fallback: &str| value.clone().unwrap_or_else(|| fallback.to_owned());
+        let (style, total) = if let Some(page) = &spec.page {
+            let page = member(self, "page", page, false, Number);
+            let limit = spec.limit.as_ref().map(|limit| member(self, "limit", limit, false, Number));
+            let total = spec.total.as_ref().map(|total| member(self, "total", total, true, Number));
+            (page.map(|page| PageStyle::Page { page, limit: limit.flatten() }), total)
+        } else if spec.token.is_some() || spec.next_token.is_some() {
+            let token = member(self, "token", &default(&spec.token, "NextToken"), false, Text);
+            let next_token = member(self, "next_token", &default(&spec.next_token, "NextToken"), true, Text);
+            let total = spec.total.as_ref().map(|total| member(self, "total", total, true, Number));
+            (token.zip(next_token).map(|(token, next_token)| PageStyle::Token { token, next_token }), total)
+        } else {
+            let offset = member(self, "offset", &default(&spec.offset, "Offset"), false, Number);
+            let limit = member(self, "limit", &default(&spec.limit, "Limit"), false, Number);
+            let total = Some(member(self, "total", &default(&spec.total, "TotalCount"), true, Number));
+            (offset.map(|offset| PageStyle::Offset { offset, limit }), total)
+        };
+        let total = match total {
+            Some(None) => return None,
+            Some(Some(field)) => Some(field),
+            None => None,
+        };
+        Some(ir::Paginate { items: items?, style: style?, total })
     }
 
     fn check_action_errors(
@@ -657,163 +897,12 @@ impl Validator<'_, '_> {
         // Every action can also fail with any common code.
         for code in self.common {
             if !own.iter().any(|seen| seen.code == code.code) {
-                own.push(code.clone());
+                let service_version = service_codes.iter().find(|known| known.code == code.code).unwrap_or(code);
+                own.push(service_version.clone());
             }
         }
         own
     }
-
-    fn check_example(
-        &mut self,
-        action: &ir::Action,
-        example: &crate::spec::ExampleSpec,
-        path: &[String],
-    ) -> Option<ir::Example> {
-        let request_path = child(path, "request");
-        let request_json: serde_json::Value = match serde_json::from_str(&example.request) {
-            Ok(value) => value,
-            Err(error) => {
-                self.reporter.at_value(
-                    &request_path,
-                    format!("the example request is not JSON: {error}"),
-                    "a JSON object of request parameters",
-                );
-                return None;
-            }
-        };
-        let response_path = child(path, "response");
-        let response_json: serde_json::Value = match serde_json::from_str(&example.response) {
-            Ok(value) => value,
-            Err(error) => {
-                self.reporter.at_value(
-                    &response_path,
-                    format!("the example response is not JSON: {error}"),
-                    "a JSON object `{\"Response\": {...}}`",
-                );
-                return None;
-            }
-        };
-        let before = self.reporter.len();
-        self.check_object(&request_json, &action.request, true, &request_path, "request");
-        let Some(inner) = response_json.get("Response") else {
-            self.reporter.at_value(
-                &response_path,
-                "the example response has no `Response` object",
-                "`{\"Response\": {...}}`",
-            );
-            return None;
-        };
-        let success_json = if inner.get("Error").is_some() {
-            None
-        } else {
-            if !inner.get("RequestId").is_some_and(serde_json::Value::is_string) {
-                self.reporter.at_value(
-                    &response_path,
-                    "the example response has no string `RequestId`",
-                    "every response has a RequestId",
-                );
-            }
-            self.check_object(inner, &action.response, false, &response_path, "response");
-            Some(inner.clone())
-        };
-        (self.reporter.len() == before).then(|| ir::Example {
-            title: example.title.clone(),
-            request: example.request.clone(),
-            request_json,
-            response: example.response.clone(),
-            success_json,
-        })
-    }
-
-    /// Checks that a JSON object from an example fits `fields`. Requests must not carry unknown
-    /// keys (the request type could not express them); responses may.
-    fn check_object(
-        &mut self,
-        value: &serde_json::Value,
-        fields: &[ir::Field],
-        strict: bool,
-        path: &[String],
-        what: &str,
-    ) {
-        let Some(object) = value.as_object() else {
-            self.reporter.at_value(path, format!("the example {what} is not a JSON object"), "a JSON object");
-            return;
-        };
-        for (key, item) in object {
-            match fields.iter().find(|field| &field.wire_name == key) {
-                Some(field) => self.check_value(item, field, path, what),
-                None if strict => self.reporter.at_value(
-                    path,
-                    format!("the example {what} has the unknown key `{key}`"),
-                    "only keys the spec declares",
-                ),
-                None => {}
-            }
-        }
-        for field in fields.iter().filter(|field| !field.optional && !object.contains_key(&field.wire_name)) {
-            self.reporter.at_value(
-                path,
-                format!("the example {what} lacks `{}`", field.wire_name),
-                "every required key",
-            );
-        }
-    }
-
-    fn check_value(&mut self, value: &serde_json::Value, field: &ir::Field, path: &[String], what: &str) {
-        if value.is_null() && field.optional {
-            return;
-        }
-        if field.list {
-            match value.as_array() {
-                Some(items) => items.iter().for_each(|item| self.check_element(item, field, path, what)),
-                None => self.reporter.at_value(
-                    path,
-                    format!("`{}` in the example {what} is not a list", field.wire_name),
-                    "a JSON array",
-                ),
-            }
-        } else {
-            self.check_element(value, field, path, what);
-        }
-    }
-
-    fn check_element(&mut self, value: &serde_json::Value, field: &ir::Field, path: &[String], what: &str) {
-        use serde_json::Value as J;
-        let fits = match &field.ty {
-            TypeRef::Scalar(Scalar::String | Scalar::Date | Scalar::DateTime | Scalar::DateTimeIso) => {
-                value.is_string()
-            }
-            TypeRef::Scalar(Scalar::Int64) => value.is_i64(),
-            TypeRef::Scalar(Scalar::UInt64) => value.is_u64(),
-            TypeRef::Scalar(Scalar::Bool) => value.is_boolean(),
-            TypeRef::Scalar(Scalar::IntBool) => matches!(value.as_u64(), Some(0 | 1)),
-            TypeRef::Scalar(Scalar::Float) => value.is_number(),
-            TypeRef::Enum(name) => match self.spec.enums.get(name).map(|spec| spec.repr) {
-                Some(EnumRepr::Integer) => value.is_i64(),
-                _ => value.is_string(),
-            },
-            TypeRef::Structure(name) => {
-                let Some(fields) = self.structure_fields.get(name).cloned() else { return };
-                if matches!(value, J::Object(_)) {
-                    self.check_object(value, &fields, what == "request", path, what);
-                    return;
-                }
-                false
-            }
-        };
-        if !fits {
-            let message = format!("`{}` in the example {what} is {value}", field.wire_name);
-            self.reporter.at_value(path, message, format!("a value of type `{}`", type_label(field)));
-        }
-    }
-}
-
-fn type_label(field: &ir::Field) -> String {
-    let element = match &field.ty {
-        TypeRef::Scalar(scalar) => format!("{scalar:?}").to_lowercase(),
-        TypeRef::Enum(name) | TypeRef::Structure(name) => name.clone(),
-    };
-    if field.list { format!("list of {element}") } else { element }
 }
 
 fn display_enum_value(value: &EnumValue) -> String {
@@ -842,7 +931,7 @@ fn box_recursive_members(mut structures: Vec<ir::Structure>) -> Vec<ir::Structur
         .collect();
     let reaches = |from: &str, to: &str| {
         let mut pending = vec![from];
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         while let Some(node) = pending.pop() {
             if node == to {
                 return true;

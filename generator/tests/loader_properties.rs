@@ -8,7 +8,7 @@ fn check(text: &str) {
     let common = SpecSource { path: "specs/common/errors.yaml".to_owned(), text: "errors: {}\n".to_owned() };
     let spec = SpecSource { path: "specs/services/fuzz.yaml".to_owned(), text: text.to_owned() };
     // Either outcome is fine; each diagnostic must be located in the file it was given.
-    if let Err(diagnostics) = tcgen::generate(&common, &[spec]) {
+    if let Err(tcgen::GenerateError::Specs(diagnostics)) = tcgen::generate(&common, &[spec]) {
         for diagnostic in &diagnostics.0 {
             assert!(diagnostic.file.starts_with("specs/"), "{diagnostic}");
             assert!(diagnostic.position.line >= 1 && diagnostic.position.column >= 1, "{diagnostic}");

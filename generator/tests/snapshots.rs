@@ -26,16 +26,24 @@ fn generate_fixture() -> Vec<tcgen::GeneratedFile> {
 
 #[test]
 fn everything_fixture_matches_its_snapshot() {
-    let prefix = "generated/src/services/everything/";
-    let files: Vec<_> = generate_fixture().into_iter().filter(|file| file.path.starts_with(prefix)).collect();
-    assert_eq!(files.len(), 6, "mod, types, errors, tests and one file per action");
-    let snapshot_dir = tests_dir().join("snapshots/everything");
+    let prefix = "generated/src/";
+    let files: Vec<_> = generate_fixture()
+        .into_iter()
+        .filter(|file| {
+            file.path.starts_with("generated/src/everything/") || file.path == "generated/src/common_errors.rs"
+        })
+        .collect();
+    assert_eq!(files.len(), 8, "the common codes, and mod, types, errors, examples, tests and one file per action");
+    let snapshot_dir = tests_dir().join("snapshots");
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    if update {
+        let _ = fs::remove_dir_all(&snapshot_dir);
+    }
     let mut stale = Vec::new();
     for file in &files {
         let path = snapshot_dir.join(&file.path[prefix.len()..]);
         if update {
-            fs::create_dir_all(&snapshot_dir).unwrap();
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(&path, &file.contents).unwrap();
         } else if fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
             stale.push(path.display().to_string());

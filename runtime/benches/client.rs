@@ -22,8 +22,8 @@ use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::StatusCode;
-use tcapi::runtime::decode_response;
 use tcapi::ssl::CertificateOrderSubmitRequest;
+use tcapi_runtime::decode_response;
 
 fn request_path(c: &mut Criterion) {
     let credentials = common::credentials();

@@ -14,8 +14,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use http::StatusCode;
-use tcapi::runtime::decode_response;
 use tcapi::ssl::CertificateOrderSubmitRequest;
+use tcapi_runtime::decode_response;
 
 struct Options {
     iterations: u32,

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tcapi::RateLimit;
-use tcapi::runtime::mock::{MockServer, example_credentials};
+use tcapi_runtime::mock::{MockServer, example_credentials};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|arg| arg != "--bench").collect();
@@ -43,7 +43,12 @@ fn multi_thread_runtime() -> tokio::runtime::Runtime {
 fn serve() {
     let runtime = multi_thread_runtime();
     let server = runtime.block_on(async {
-        MockServer::builder().credentials(example_credentials()).actions(tcapi::ssl::ACTIONS).start().await
+        MockServer::builder()
+            .credentials(example_credentials())
+            .actions(tcapi::ssl::ACTIONS)
+            .examples(tcapi::ssl::EXAMPLES)
+            .start()
+            .await
     });
     let server = match server {
         Ok(server) => server,

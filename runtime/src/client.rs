@@ -21,6 +21,7 @@ use super::rate_limit::{Pacer, Pacers};
 use super::retry::is_rate_limit_code;
 use super::sign::{RequestParts, RequestTemplate, SignError};
 use super::transport::TransportError;
+use super::wire::{self, Corrections, Wire as _};
 
 /// A Tencent Cloud API client. Cheap to clone: clones share the configuration, the connection
 /// pool and the rate limiters.
@@ -74,24 +75,59 @@ impl Client {
     }
 
     /// Sends one action and decodes its response, retrying only what is safe to retry.
+    ///
+    /// A response that differs from the spec without losing anything is corrected (see
+    /// [`wire`]); each correction is logged as a `tracing` warning and kept in the
+    /// output's `corrections`. With [`ConfigBuilder::strict_decoding`](crate::ConfigBuilder::strict_decoding)
+    /// every correction is an error instead.
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, Error<A::ErrorCode>> {
-        let body = serde_json::to_vec(request)
+        let (body, token) = wire::encode_request(request)
             .map_err(|error| Error::Build(BuildError::Serialize { message: error.to_string() }))?;
+        if let Some(token) = &token {
+            tracing::debug!(action = A::INFO.name, token = token.as_str(), "filled in the idempotency token");
+        }
         let retryable: RetryableCode = |code| A::ErrorCode::from_code(code).is_retryable();
+        let strict = self.inner.config.strict_decoding;
         let mut output = None;
         let mut decode_output = |body: &[u8]| {
-            output = Some(decode::success_output::<A::Output>(body)?);
+            let (value, corrections) = decode::success_output::<A::Output>(body, strict)?;
+            // A second pass for the RequestId, only for the rare response that needed a correction.
+            let request_id = if corrections.is_empty() { None } else { decode::request_id(body) };
+            output = Some((value, corrections, request_id));
             Ok(())
         };
         let result = self.inner.call(A::INFO, Bytes::from(body), retryable, &mut decode_output).await;
         match (result, output) {
-            (Ok(()), Some(output)) => Ok(output),
+            (Ok(()), Some((mut value, corrections, request_id))) => {
+                if !corrections.is_empty() {
+                    report_corrections(A::INFO, &corrections, request_id.as_deref().unwrap_or_default());
+                    if let Some(slot) = value.corrections_mut() {
+                        *slot = corrections;
+                    }
+                }
+                Ok(value)
+            }
             (Err(error), _) => Err(error.retype()),
             // `call` succeeds only after the decoder kept an output.
             (Ok(()), None) => {
                 Err(Error::Decode { message: "no output was decoded".into(), excerpt: String::new(), request_id: None })
             }
         }
+    }
+}
+
+/// One `tracing` warning per corrected value: the action, the path, what was done, the RequestId.
+fn report_corrections(info: &ActionInfo, corrections: &Corrections, request_id: &str) {
+    for correction in corrections {
+        tracing::warn!(
+            action = info.name,
+            service = info.service.name,
+            request_id,
+            path = correction.path.as_str(),
+            sent = correction.sent.as_str(),
+            "corrected a response value that differs from the spec: {}",
+            correction.kind.describe(),
+        );
     }
 }
 

@@ -154,6 +154,7 @@ pub struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) retry_policy: RetryPolicy,
+    pub(crate) strict_decoding: bool,
     pub(crate) rate_limit: RateLimit,
     pub(crate) action_rate_limits: HashMap<String, RateLimit>,
     pub(crate) transport: Arc<dyn HttpTransport>,
@@ -207,6 +208,11 @@ impl Config {
         self.retry_policy
     }
 
+    /// Whether responses that differ from the spec are refused rather than corrected.
+    pub fn strict_decoding(&self) -> bool {
+        self.strict_decoding
+    }
+
     /// The cap on a response body, in bytes.
     pub fn max_response_size(&self) -> usize {
         self.max_response_size
@@ -230,6 +236,7 @@ pub struct ConfigBuilder {
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     retry_policy: RetryPolicy,
+    strict_decoding: bool,
     rate_limit: RateLimit,
     action_rate_limits: HashMap<String, RateLimit>,
     transport: Option<Arc<dyn HttpTransport>>,
@@ -312,6 +319,15 @@ impl ConfigBuilder {
         self
     }
 
+    /// Refuse responses that differ from the spec, instead of correcting what can be corrected
+    /// without loss (see [`wire`](crate::wire)): every correction becomes an
+    /// [`Error::Decode`](crate::Error::Decode) naming the member. Off by default; the project's
+    /// own tests of the specs' examples run strict.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
+        self
+    }
+
     /// The rate limit of every action without its own override.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = limit;
@@ -375,6 +391,7 @@ impl ConfigBuilder {
             connect_timeout,
             request_timeout,
             retry_policy: self.retry_policy,
+            strict_decoding: self.strict_decoding,
             rate_limit: self.rate_limit,
             action_rate_limits: self.action_rate_limits,
             transport,
@@ -432,6 +449,7 @@ mod tests {
             version: "2019-12-05",
             endpoint: "ssl.intl.tencentcloudapi.com",
             mainland_endpoint: "ssl.tencentcloudapi.com",
+            error_facts: |_| None,
         };
         let url = |builder: ConfigBuilder| {
             builder.build().and_then(|config| config.endpoint_for(&SERVICE)).map(|e| e.to_string())
@@ -449,6 +467,7 @@ mod tests {
         version: "2019-12-05",
         endpoint: "ssl.intl.tencentcloudapi.com",
         mainland_endpoint: "ssl.tencentcloudapi.com",
+        error_facts: |_| None,
     };
 
     #[test]
@@ -468,7 +487,8 @@ mod tests {
     #[test]
     fn a_service_whose_host_is_not_a_host_name_is_an_error_not_a_panic() {
         for host in ["", "a b", "https://x", "x/y", "user@x", "x\n"] {
-            let service = ServiceInfo { name: "x", version: "1", endpoint: host, mainland_endpoint: host };
+            let service =
+                ServiceInfo { name: "x", version: "1", endpoint: host, mainland_endpoint: host, error_facts: |_| None };
             for site in [Site::International, Site::Mainland] {
                 assert!(
                     matches!(Endpoint::for_service(&service, site), Err(ConfigError::InvalidEndpoint { .. })),

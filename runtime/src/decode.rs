@@ -2,22 +2,22 @@
 //! `Content-Type` string (the official Python SDK silently returns nulls for
 //! `application/json; charset=utf-8`).
 //!
-//! A 200 body is first decoded straight into the action's output, with `Response.Error` kept out of
-//! its sight; a success (nearly every response) is read once. Anything else goes to the probe, a
-//! non-generic pass that reads only `Response.Error` and `Response.RequestId` (serde skips the
-//! other fields without building values). serde_json's recursion limit stays on, so deep nesting
-//! is an error, not a stack overflow.
+//! A 200 body is first decoded straight into the action's output (by [`crate::wire`], which
+//! corrects lossless deviations and stops at a non-null `Response.Error`); a success (nearly every
+//! response) is read once. Anything else goes to the probe, a non-generic pass that reads only
+//! `Response.Error` and `Response.RequestId` (serde skips the other fields without building
+//! values). serde_json's recursion limit stays on, so deep nesting is an error, not a stack
+//! overflow.
 
 use std::fmt;
-use std::marker::PhantomData;
 
 use http::StatusCode;
-use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::action::ErrorCode;
-use super::error::{EXCERPT_MAX_CHARS, Error, ServiceError, excerpt, one_line};
+use crate::action::ErrorCode;
+use crate::error::{EXCERPT_MAX_CHARS, Error, ServiceError, excerpt, one_line};
+use crate::wire::{self, Corrections, DecodeCx, Wire};
 
 /// What the first pass learned about a 200 body.
 #[derive(Debug, PartialEq, Eq)]
@@ -169,13 +169,14 @@ pub(crate) fn probe<C: ErrorCode>(body: &[u8]) -> Result<Probe, Error<C>> {
     })
 }
 
+/// The RequestId of a body that is the API's envelope.
+pub(crate) fn request_id(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<ProbeEnvelope>(body).ok()?.response?.request_id
+}
+
 /// The error for a status other than 200, with the RequestId when the body is the API's envelope.
 pub(crate) fn http_error<C: ErrorCode>(status: StatusCode, body: &[u8]) -> Error<C> {
-    let request_id = serde_json::from_slice::<ProbeEnvelope>(body)
-        .ok()
-        .and_then(|envelope| envelope.response)
-        .and_then(|response| response.request_id);
-    Error::Http { status, excerpt: excerpt(body), request_id }
+    Error::Http { status, excerpt: excerpt(body), request_id: request_id(body) }
 }
 
 /// The service error of a probe.
@@ -188,32 +189,38 @@ pub(crate) fn service_error<C: ErrorCode>(code: &str, message: String, request_i
 pub(crate) enum NotOutput {
     /// `Response` has a non-null `Error`.
     ErrorPresent,
-    /// The body is not `{"Response": output}`.
-    Invalid(serde_json::Error),
+    /// The body is not `{"Response": output}`; `path` is where inside it the decoder stopped
+    /// (`Response.Status`), empty when it was not inside a member.
+    Invalid { error: serde_json::Error, path: String },
 }
 
-/// Decodes a 200 body straight into the action's output, in one pass over the body.
+/// Decodes a 200 body straight into the action's output, in one pass over the body, with the
+/// corrections it made; `strict` refuses every correction instead of making it.
 ///
 /// The output never sees `Response.Error`: a non-null one stops the pass. A success is then read
-/// once, where a probe followed by decoding read it twice; everything else (a service error, a
-/// broken body) goes to [`probe`], which classifies it as before.
-pub(crate) fn success_output<T: DeserializeOwned>(body: &[u8]) -> Result<T, NotOutput> {
-    let mut error_present = false;
+/// once; everything else (a service error, a broken body) goes to [`probe`].
+pub(crate) fn success_output<T: Wire>(body: &[u8], strict: bool) -> Result<(T, Corrections), NotOutput> {
+    let mut output = T::default();
+    let mut cx = DecodeCx::new(strict);
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let output = OutputEnvelope(ResponseSeed { error_present: &mut error_present, output: PhantomData::<T> })
+    let result = OutputEnvelope { slot: &mut output, cx: &mut cx }
         .deserialize(&mut deserializer)
-        .and_then(|output| deserializer.end().map(|()| output));
-    match output {
-        Ok(output) => Ok(output),
-        Err(_) if error_present => Err(NotOutput::ErrorPresent),
-        Err(error) => Err(NotOutput::Invalid(error)),
+        .and_then(|()| deserializer.end());
+    match result {
+        Ok(()) => Ok((output, cx.take_corrections())),
+        Err(_) if cx.error_present => Err(NotOutput::ErrorPresent),
+        Err(error) => Err(NotOutput::Invalid { error, path: cx.error_path() }),
     }
 }
 
 /// The error for a 200 body that [`probe`] found to be a success but that does not fit the output.
 pub(crate) fn undecodable<C: ErrorCode>(not_output: &NotOutput, body: &[u8], request_id: Option<String>) -> Error<C> {
     match not_output {
-        NotOutput::Invalid(error) => decode_error(error, body, request_id),
+        NotOutput::Invalid { error, path } => {
+            let message = short_message(error);
+            let message = if path.is_empty() { message } else { format!("{path}: {message}") };
+            Error::Decode { message, excerpt: excerpt(body), request_id }
+        }
         // The probe reads a non-null `Error` as a service error or a broken one; never reached.
         NotOutput::ErrorPresent => {
             Error::Decode { message: "the `Error` object cannot be read".into(), excerpt: excerpt(body), request_id }
@@ -221,173 +228,70 @@ pub(crate) fn undecodable<C: ErrorCode>(not_output: &NotOutput, body: &[u8], req
     }
 }
 
-/// `{"Response": output}`, read as an object only (like the probe's envelope); it hands its seed to
-/// the one `Response`.
-struct OutputEnvelope<'f, T>(ResponseSeed<'f, T>);
+/// `{"Response": output}`, read as an object only (like the probe's envelope).
+struct OutputEnvelope<'a, T> {
+    slot: &'a mut T,
+    cx: &'a mut DecodeCx,
+}
 
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OutputEnvelope<'_, T> {
-    type Value = T;
+impl<'de, T: Wire> DeserializeSeed<'de> for OutputEnvelope<'_, T> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for OutputEnvelope<'_, T> {
-    type Value = T;
+impl<'de, T: Wire> Visitor<'de> for OutputEnvelope<'_, T> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the API's envelope, an object with `Response`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut seed = Some(self.0);
-        let mut output = None;
-        while let Some(key) = map.next_key()? {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut read = false;
+        while let Some(key) = map.next_key::<ProbeKey>()? {
             match key {
+                ProbeKey::Response if read => return Err(de::Error::duplicate_field("Response")),
                 ProbeKey::Response => {
-                    let seed = seed.take().ok_or_else(|| de::Error::duplicate_field("Response"))?;
-                    output = Some(map.next_value_seed(seed)?);
+                    read = true;
+                    map.next_value_seed(wire::ResponseSeed::new(&mut *self.slot, &mut *self.cx))?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        output.ok_or_else(|| de::Error::missing_field("Response"))
+        if read { Ok(()) } else { Err(de::Error::missing_field("Response")) }
     }
 }
 
-/// `Response` as the output's `Deserialize` sees it: an object (never an array of field values,
-/// which serde's derived structs would take) without its `Error`.
-struct ResponseObject<'f, D> {
-    inner: D,
-    error_present: &'f mut bool,
+/// Decodes a whole HTTP response of action `A` the way [`Client::send`](crate::Client::send) does:
+/// status, then the output in one pass (correcting what can be corrected), then the probe for
+/// anything but a success. For tests, fuzzing and benchmarks of decoding on its own.
+pub fn decode_response<A: crate::Action>(status: StatusCode, body: &[u8]) -> Result<A::Output, Error<A::ErrorCode>> {
+    decode_response_with::<A>(status, body, false)
 }
 
-/// Decodes `Response` as the output, through [`ResponseObject`].
-struct ResponseSeed<'f, T> {
-    error_present: &'f mut bool,
-    output: PhantomData<T>,
-}
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ResponseSeed<'_, T> {
-    type Value = T;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::deserialize(ResponseObject { inner: deserializer, error_present: self.error_present })
-    }
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for ResponseObject<'_, D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_map(WithoutError { inner: visitor, error_present: self.error_present })
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
-    }
-}
-
-/// Hands the output's visitor a map without `Error`.
-struct WithoutError<'f, V> {
-    inner: V,
-    error_present: &'f mut bool,
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for WithoutError<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.expecting(f)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_map(WithoutError { inner: map, error_present: self.error_present })
-    }
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutError<'_, A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        loop {
-            let Some(key) = self.inner.next_key::<KeyText<'de>>()? else {
-                return Ok(None);
-            };
-            if key.as_str() == "Error" {
-                if self.inner.next_value::<Option<IgnoredAny>>()?.is_some() {
-                    // Not a success: stop here; the probe reads the error.
-                    *self.error_present = true;
-                    return Err(de::Error::custom("`Response` has `Error`"));
-                }
-                continue;
-            }
-            return match key {
-                KeyText::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some),
-                KeyText::Owned(key) => seed.deserialize(StringDeserializer::new(key)).map(Some),
-            };
-        }
-    }
-
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        self.inner.next_value_seed(seed)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.inner.size_hint()
-    }
-}
-
-/// A key as read: borrowed from the body unless it had escapes.
-enum KeyText<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl KeyText<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            KeyText::Borrowed(key) => key,
-            KeyText::Owned(key) => key,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for KeyText<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyTextVisitor;
-        impl<'de> Visitor<'de> for KeyTextVisitor {
-            type Value = KeyText<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<KeyText<'de>, E> {
-                Ok(KeyText::Borrowed(key))
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyText<'de>, E> {
-                Ok(KeyText::Owned(key.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, key: String) -> Result<KeyText<'de>, E> {
-                Ok(KeyText::Owned(key))
-            }
-        }
-        deserializer.deserialize_str(KeyTextVisitor)
-    }
-}
-
-/// Decodes a whole HTTP response of action `A` the way [`Client::send`](super::Client::send) does:
-/// status, then the output in one pass, then the probe for anything but a success. For tests,
-/// fuzzing and benchmarks of decoding on its own.
-pub fn decode_response<A: super::Action>(status: StatusCode, body: &[u8]) -> Result<A::Output, Error<A::ErrorCode>> {
+/// [`decode_response`], refusing every correction when `strict` (as
+/// [`ConfigBuilder::strict_decoding`](crate::ConfigBuilder::strict_decoding) makes the client do).
+/// The corrections made are in the output's `corrections`.
+pub fn decode_response_with<A: crate::Action>(
+    status: StatusCode,
+    body: &[u8],
+    strict: bool,
+) -> Result<A::Output, Error<A::ErrorCode>> {
     if status != StatusCode::OK {
         return Err(http_error(status, body));
     }
-    let not_output = match success_output(body) {
-        Ok(output) => return Ok(output),
+    let not_output = match success_output::<A::Output>(body, strict) {
+        Ok((mut output, corrections)) => {
+            if let Some(slot) = output.corrections_mut() {
+                *slot = corrections;
+            }
+            return Ok(output);
+        }
         Err(not_output) => not_output,
     };
     match probe(body)? {
@@ -452,15 +356,21 @@ mod tests {
         let body = format!(r#"{{"Response":{{"Skipped":{}{}}}}}"#, "[".repeat(100_000), "]".repeat(100_000));
         // Skipping is iterative in serde_json; building values stops at its recursion limit.
         assert!(probe::<Code>(body.as_bytes()).is_ok());
-        let decoded = success_output::<serde_json::Value>(body.as_bytes());
-        assert!(matches!(decoded, Err(NotOutput::Invalid(error)) if error.to_string().contains("recursion limit")));
+        let nested = format!(r#"{{"Response":{}{}}}"#, r#"{"Inner":"#.repeat(100_000), "}".repeat(100_000));
+        let decoded = success_output::<Nested>(nested.as_bytes(), false);
+        assert!(
+            matches!(decoded, Err(NotOutput::Invalid { error, .. }) if error.to_string().contains("recursion limit"))
+        );
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, Default, PartialEq, crate::Wire)]
+    struct Nested {
+        inner: Option<Box<Nested>>,
+    }
+
+    #[derive(Debug, Default, PartialEq, crate::Wire)]
     struct Output {
-        #[serde(rename = "Status")]
         status: i64,
-        #[serde(rename = "RequestId")]
         request_id: String,
     }
 
@@ -473,15 +383,18 @@ mod tests {
             r#"{"Response":{"\u0053tatus":1,"RequestId":"r"}}"#,
         ] {
             let expected = Output { status: 1, request_id: "r".into() };
-            assert_eq!(success_output::<Output>(body.as_bytes()).ok(), Some(expected), "{body}");
+            let decoded = success_output::<Output>(body.as_bytes(), true)
+                .map(|(output, corrections)| (output, corrections.len()));
+            assert_eq!(decoded.ok(), Some((expected, 0)), "{body}");
         }
     }
 
     #[test]
     fn one_pass_leaves_everything_but_a_plain_success_to_the_probe() {
         let error_present =
-            |body: &str| matches!(success_output::<Output>(body.as_bytes()), Err(NotOutput::ErrorPresent));
-        let invalid = |body: &str| matches!(success_output::<Output>(body.as_bytes()), Err(NotOutput::Invalid(_)));
+            |body: &str| matches!(success_output::<Output>(body.as_bytes(), false), Err(NotOutput::ErrorPresent));
+        let invalid =
+            |body: &str| matches!(success_output::<Output>(body.as_bytes(), false), Err(NotOutput::Invalid { .. }));
         // Even when every output field is there too.
         assert!(error_present(r#"{"Response":{"Status":1,"RequestId":"r","Error":{"Code":"X"}}}"#));
         assert!(error_present(r#"{"Response":{"Error":{"Code":"X","Message":"m"},"RequestId":"r"}}"#));
@@ -497,7 +410,7 @@ mod tests {
     #[test]
     fn mistyped_output_keeps_the_request_id() {
         let body = br#"{"Response":{"Status":"x","RequestId":"r-3"}}"#;
-        let not_output = success_output::<Output>(body).err();
+        let not_output = success_output::<Output>(body, false).err();
         let request_id = match probe::<Code>(body) {
             Ok(Probe::Success { request_id }) => request_id,
             other => panic!("{other:?}"),
@@ -505,7 +418,7 @@ mod tests {
         let error = undecodable::<Code>(&not_output.unwrap(), body, request_id);
         assert!(
             matches!(&error, Error::Decode { request_id: Some(id), message, .. }
-            if id == "r-3" && message.contains("invalid type")),
+            if id == "r-3" && message.starts_with("Response.Status: \"x\" cannot be read as an int64")),
             "{error:?}"
         );
     }

@@ -16,6 +16,9 @@ pub const EXCERPT_MAX_CHARS: usize = 100;
 /// sends them, and a hostile one could send a megabyte or a line break.
 pub const ID_MAX_CHARS: usize = 64;
 
+/// The result of a call of an action whose error codes are `C`.
+pub type Result<T, C> = std::result::Result<T, Error<C>>;
+
 /// Why a call failed. Match the case you handle and let the rest propagate:
 ///
 /// ```no_run
@@ -157,7 +160,7 @@ impl<C: ErrorCode> fmt::Display for ServiceError<C> {
         } else {
             write!(f, " (RequestId {})", one_line(&self.request_id, ID_MAX_CHARS))?;
         }
-        if let Some(hint) = hint_for_code(code) {
+        if let Some(hint) = self.code.hint() {
             write!(f, "; {hint}")?;
         }
         Ok(())
@@ -165,24 +168,6 @@ impl<C: ErrorCode> fmt::Display for ServiceError<C> {
 }
 
 impl<C: ErrorCode> std::error::Error for ServiceError<C> {}
-
-/// What to do about the common codes whose cause is on the caller's side.
-fn hint_for_code(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "AuthFailure.SignatureExpire" => {
-            "check the system clock: the server rejects requests signed more than 5 minutes away from its time"
-        }
-        "AuthFailure.SignatureFailure" => "check the secret key (it does not match the secret id)",
-        "AuthFailure.SecretIdNotFound" | "AuthFailure.InvalidSecretId" => {
-            "check the secret id (it is unknown or disabled)"
-        }
-        "AuthFailure.TokenFailure" => "the temporary token is invalid or expired; fetch new temporary credentials",
-        _ if code.starts_with("RequestLimitExceeded") => {
-            "the call rate limit was exceeded on every attempt; lower the request rate"
-        }
-        _ => return None,
-    })
-}
 
 /// The code of a service error before the action's code type is known: the send loop is not
 /// generic, so each action's code type is applied once at the end ([`Error::retype`]).
@@ -204,12 +189,8 @@ impl ErrorCode for UntypedCode {
         &self.0
     }
 
-    fn documented_message(&self) -> Option<&'static str> {
+    fn facts(&self) -> Option<&'static crate::CodeFacts> {
         None
-    }
-
-    fn is_retryable(&self) -> bool {
-        false
     }
 }
 
@@ -220,8 +201,9 @@ pub enum BuildError {
     /// A required parameter was not set.
     #[error("missing required parameter `{parameter}`: set it on the request builder")]
     MissingParameter {
-        /// The parameter's wire name (`CertId`).
-        parameter: &'static str,
+        /// The parameter's wire name (`CertId`), or its path in a nested structure
+        /// (`DataDisks[0].DiskSize`).
+        parameter: String,
     },
     /// The request could not be serialized to JSON (a custom `Serialize` implementation failed).
     #[error("cannot serialize the request to JSON: {message}")]
@@ -229,13 +211,6 @@ pub enum BuildError {
         /// What serde_json reported.
         message: String,
     },
-}
-
-impl BuildError {
-    /// The error for a required parameter left unset; generated builders call this.
-    pub fn missing(parameter: &'static str) -> Self {
-        BuildError::MissingParameter { parameter }
-    }
 }
 
 /// A configuration that is invalid, or that does not allow a call.

@@ -3,46 +3,37 @@
 //! received, and answers from the action's documented example or from replies the test queued.
 //!
 //! ```
-//! # use tcapi::runtime::{Action, ActionInfo, Client, Config, ErrorCode, ExampleInfo, ServiceInfo};
-//! # use tcapi::runtime::action::fmt_error_code;
-//! # use tcapi::runtime::mock::{MockServer, Reply, example_credentials};
-//! # #[derive(Debug, serde::Serialize)]
-//! # struct Ping;
-//! # #[derive(Debug, serde::Deserialize)]
-//! # struct PingOutput { #[serde(rename = "RequestId")] request_id: String }
-//! # #[derive(Debug, Clone, PartialEq)]
-//! # struct PingError(String);
-//! # impl std::fmt::Display for PingError {
-//! #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { fmt_error_code(self, f) }
-//! # }
-//! # impl ErrorCode for PingError {
-//! #     fn from_code(code: &str) -> Self { PingError(code.into()) }
-//! #     fn code(&self) -> &str { &self.0 }
-//! #     fn documented_message(&self) -> Option<&'static str> { None }
-//! #     fn is_retryable(&self) -> bool { false }
+//! # use tcapi_runtime::{Action, ActionInfo, Client, CodeFacts, Config, ErrorCode, ExampleInfo, ServiceInfo};
+//! # use tcapi_runtime::mock::{MockServer, Reply, example_credentials};
+//! # #[derive(Debug, Default, tcapi_runtime::Wire)]
+//! # struct Ping {}
+//! # #[derive(Debug, Default, tcapi_runtime::Wire)]
+//! # struct PingOutput { request_id: String }
+//! # tcapi_runtime::error_codes! {
+//! #     pub enum PingError { ResourceNotFound = ("ResourceNotFound", CodeFacts::new("No such thing.")), }
 //! # }
 //! # static SERVICE: ServiceInfo = ServiceInfo {
 //! #     name: "demo", version: "2020-01-01", endpoint: "demo.intl.tencentcloudapi.com",
-//! #     mainland_endpoint: "demo.tencentcloudapi.com",
+//! #     mainland_endpoint: "demo.tencentcloudapi.com", error_facts: <PingError as ErrorCode>::facts_of,
 //! # };
-//! # static PING: ActionInfo = ActionInfo {
-//! #     name: "Ping", service: &SERVICE, rate_limit: None, region_required: false, unsigned: false,
-//! #     examples: &[ExampleInfo { title: "ping", request: "{}", response: r#"{"Response":{"RequestId":"example"}}"# }],
-//! # };
+//! # static PING: ActionInfo = ActionInfo::new("Ping", &SERVICE);
+//! # static EXAMPLES: &[ExampleInfo] = &[ExampleInfo {
+//! #     action: "Ping", title: "ping", request: "{}", response: r#"{"Response":{"RequestId":"example"}}"#,
+//! # }];
 //! # impl Action for Ping { type Output = PingOutput; type ErrorCode = PingError; const INFO: &'static ActionInfo = &PING; }
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let server = MockServer::builder().credentials(example_credentials()).actions(&[&PING]).start().await?;
-//! let config = Config::builder().credentials(example_credentials()).endpoint(server.endpoint()).build()?;
-//! let client = Client::new(config);
+//! let server =
+//!     MockServer::builder().credentials(example_credentials()).actions(&[&PING]).examples(EXAMPLES).start().await?;
+//! let client = Client::new(server.config_builder().build()?);
 //!
 //! // With nothing queued, the server answers with the action's documented example.
-//! let output = client.send(&Ping).await?;
+//! let output = client.send(&Ping {}).await?;
 //! assert_eq!(output.request_id, "example");
 //!
 //! // Queued replies are used first, in order.
 //! server.enqueue(Reply::service_error("ResourceNotFound", "no such thing"));
-//! let error = client.send(&Ping).await.err().ok_or("expected an error")?;
+//! let error = client.send(&Ping {}).await.err().ok_or("expected an error")?;
 //! assert!(error.to_string().starts_with("ResourceNotFound: no such thing"));
 //!
 //! let received = server.requests();
@@ -67,7 +58,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
-use super::action::ActionInfo;
+use super::action::{ActionInfo, ExampleInfo};
 use super::config::{Config, ConfigBuilder};
 use super::credentials::Credentials;
 use super::sign::{self, headers};
@@ -176,6 +167,7 @@ pub struct ReceivedRequest {
 pub struct MockServerBuilder {
     credentials: Credentials,
     actions: Vec<&'static ActionInfo>,
+    examples: Vec<&'static ExampleInfo>,
 }
 
 impl MockServerBuilder {
@@ -191,6 +183,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// Documented examples (a service's `EXAMPLES`, feature `mock`): an action with nothing queued
+    /// answers with its first one, or with an empty success when it has none.
+    pub fn examples(mut self, examples: &'static [ExampleInfo]) -> Self {
+        self.examples.extend(examples);
+        self
+    }
+
     /// Binds `127.0.0.1` on a free port and starts serving.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
@@ -198,6 +197,7 @@ impl MockServerBuilder {
         let state = Arc::new(State {
             credentials: self.credentials,
             actions: self.actions.iter().map(|info| (info.name, *info)).collect(),
+            examples: self.examples.iter().rev().map(|example| (example.action, *example)).collect(),
             queue: Mutex::new(VecDeque::new()),
             received: Mutex::new(Vec::new()),
         });
@@ -218,6 +218,8 @@ pub struct MockServer {
 struct State {
     credentials: Credentials,
     actions: HashMap<&'static str, &'static ActionInfo>,
+    /// The first example of each action.
+    examples: HashMap<&'static str, &'static ExampleInfo>,
     queue: Mutex<VecDeque<Reply>>,
     received: Mutex<Vec<ReceivedRequest>>,
 }
@@ -225,7 +227,7 @@ struct State {
 impl MockServer {
     /// A builder with the example credentials and no actions.
     pub fn builder() -> MockServerBuilder {
-        MockServerBuilder { credentials: example_credentials(), actions: Vec::new() }
+        MockServerBuilder { credentials: example_credentials(), actions: Vec::new(), examples: Vec::new() }
     }
 
     /// The URL to configure as the client's endpoint (`http://127.0.0.1:PORT`).
@@ -329,28 +331,22 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
     });
     let info = match (info, verdict) {
         (Some(info), Ok(())) => info,
-        (_, Err(code)) => return Ok(error_response(code, rejection_message(code))),
+        (info, Err(code)) => return Ok(error_response(code, &rejection_message(info, code))),
         (None, Ok(())) => return Ok(error_response("InvalidAction", "unknown action")),
     };
     let reply = lock(&state.queue).pop_front();
     Ok(match reply {
         Some(reply) => answer(reply).await,
-        None => example_response(info),
+        None => example_response(state.examples.get(info.name).copied()),
     })
 }
 
-fn rejection_message(code: &str) -> &'static str {
-    match code {
-        "InvalidAction" => "The action is not known to this mock server.",
-        "AuthFailure.SignatureFailure" => {
-            "The provided credentials could not be validated. Please check your signature is correct."
-        }
-        "AuthFailure.SignatureExpire" => {
-            "Signature expired. Timestamp is more than 5 minutes away from the server time."
-        }
-        "AuthFailure.SecretIdNotFound" => "The SecretId is not found.",
-        "AuthFailure.TokenFailure" => "The token is invalid.",
-        _ => "The Authorization header is invalid.",
+/// The message the spec documents for a rejection code, as the API would send it.
+fn rejection_message(info: Option<&ActionInfo>, code: &str) -> String {
+    match info.and_then(|info| (info.service.error_facts)(code)) {
+        Some(facts) => facts.message.to_owned(),
+        None if code == "InvalidAction" => "The action is not known to this mock server.".to_owned(),
+        None => format!("The request was rejected ({code})."),
     }
 }
 
@@ -382,8 +378,8 @@ async fn answer(reply: Reply) -> Response<Full<Bytes>> {
     }
 }
 
-fn example_response(info: &ActionInfo) -> Response<Full<Bytes>> {
-    match info.examples.first() {
+fn example_response(example: Option<&ExampleInfo>) -> Response<Full<Bytes>> {
+    match example {
         Some(example) => {
             let mut response = Response::new(Full::new(Bytes::from_static(example.response.as_bytes())));
             response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
-use tcapi::runtime::mock::{MockServer, Reply, example_credentials};
 use tcapi::ssl;
+use tcapi_runtime::mock::{MockServer, Reply, example_credentials};
 
 /// The longest a run of the example may take before the test kills it.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
@@ -125,7 +125,11 @@ fn example_credentials_env() -> Vec<(String, String)> {
 }
 
 fn documented_example_response() -> serde_json::Value {
-    let example = ssl::CERTIFICATE_ORDER_SUBMIT_INFO.examples[0].response;
+    let example = ssl::EXAMPLES
+        .iter()
+        .find(|example| example.action == "CertificateOrderSubmit")
+        .map(|example| example.response)
+        .unwrap();
     serde_json::from_str::<serde_json::Value>(example).unwrap()["Response"].clone()
 }
 
@@ -140,7 +144,7 @@ fn with_mock_it_prints_the_documented_response_as_json_and_exits_0() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_endpoint_it_sends_a_signed_request_built_from_the_flags() {
-    let server = MockServer::builder().actions(ssl::ACTIONS).start().await.unwrap();
+    let server = MockServer::builder().actions(ssl::ACTIONS).examples(ssl::EXAMPLES).start().await.unwrap();
     server.enqueue(Reply::response(serde_json::json!({
         "OrderId": "SO-from-test", "Status": 4, "IsAudited": false, "RequestId": "r-endpoint"
     })));
@@ -176,7 +180,7 @@ async fn with_endpoint_it_sends_a_signed_request_built_from_the_flags() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_service_error_is_one_line_on_stderr_and_exit_code_1() {
-    let server = MockServer::builder().actions(ssl::ACTIONS).start().await.unwrap();
+    let server = MockServer::builder().actions(ssl::ACTIONS).examples(ssl::EXAMPLES).start().await.unwrap();
     server.enqueue(Reply::service_error("FailedOperation.CertificateNotFound", "The certificate does not exist."));
     let args = ["--cert-id", "nope", "--endpoint", &server.endpoint()].map(String::from).to_vec();
     let run = run_example_async(args, example_credentials_env()).await;

@@ -10,14 +10,14 @@ mod driver;
 
 use std::time::{Duration, Instant};
 
-use tcapi::runtime::mock::{MockServer, example_credentials};
 use tcapi::ssl::{self, CertificateOrderSubmitRequest, VerifyType};
 use tcapi::{Config, RateLimit};
+use tcapi_runtime::mock::{MockServer, example_credentials};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_calls_at_concurrency_fifty_never_exceed_ten_per_second_at_the_server() {
     const REQUESTS: usize = 100;
-    let server = MockServer::builder().actions(ssl::ACTIONS).start().await.unwrap();
+    let server = MockServer::builder().actions(ssl::ACTIONS).examples(ssl::EXAMPLES).start().await.unwrap();
     // The default rate limit: the spec's 10 per second for CertificateOrderSubmit.
     let config = Config::builder().credentials(example_credentials()).endpoint(server.endpoint()).build().unwrap();
     assert_eq!(
@@ -59,7 +59,7 @@ async fn a_hundred_calls_at_concurrency_fifty_never_exceed_ten_per_second_at_the
 
 #[tokio::test]
 async fn without_the_rate_limit_the_same_load_is_not_paced() {
-    let server = MockServer::builder().actions(ssl::ACTIONS).start().await.unwrap();
+    let server = MockServer::builder().actions(ssl::ACTIONS).examples(ssl::EXAMPLES).start().await.unwrap();
     let config = Config::builder()
         .credentials(example_credentials())
         .endpoint(server.endpoint())

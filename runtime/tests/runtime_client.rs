@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::StatusCode;
 use runtime_common::{CODES, CertificateOrderSubmitErrorCode as Code, EXAMPLE_RESPONSE, client_for, mock, request};
-use tcapi::runtime::mock::{Reply, example_credentials};
-use tcapi::runtime::{Client, Config, Credentials, Error, Language, RateLimit, RetryPolicy};
+use tcapi_runtime::mock::{Reply, example_credentials};
+use tcapi_runtime::{Client, Config, Credentials, Error, Language, RateLimit, RetryPolicy};
 
 #[tokio::test]
 async fn signed_request_is_accepted_and_decoded_from_the_example() {
@@ -63,7 +63,12 @@ async fn wrong_secret_key_is_rejected_by_the_mock_verification() {
     });
     match client.send(&request()).await {
         Err(Error::Service(error)) => {
-            assert_eq!(error.code, Code::Unknown("AuthFailure.SignatureFailure".into()));
+            assert_eq!(error.code, Code::AuthFailureSignatureFailure);
+            // The mock answers with the message the spec documents, the client adds its hint.
+            assert!(
+                error.to_string().starts_with("AuthFailure.SignatureFailure: Signature verification failed."),
+                "{error}"
+            );
             assert!(error.to_string().contains("check the secret key"), "{error}");
         }
         other => panic!("expected a signature failure, got {other:?}"),
@@ -228,11 +233,12 @@ async fn truncated_and_mistyped_json_are_decode_errors() {
         matches!(client.send(&request()).await, Err(Error::Decode { excerpt, .. }) if excerpt.starts_with(r#"{"Response""#))
     );
     server.enqueue(Reply::response(
-        serde_json::json!({"OrderId": 5, "Status": 1, "IsAudited": false, "RequestId": "r-9"}),
+        serde_json::json!({"OrderId": "o", "Status": "one", "IsAudited": false, "RequestId": "r-9"}),
     ));
     match client.send(&request()).await {
         Err(error @ Error::Decode { .. }) => {
             assert_eq!(error.request_id(), Some("r-9"));
+            assert!(error.to_string().contains("Response.Status: \"one\" cannot be read as an int64"), "{error}");
             assert!(error.to_string().contains("(RequestId r-9)"), "{error}");
         }
         other => panic!("expected a decode error, got {other:?}"),
@@ -342,18 +348,18 @@ async fn an_unreachable_endpoint_is_a_connect_error_after_all_attempts() {
 
 #[tokio::test]
 async fn a_required_region_is_checked_before_sending() {
-    static REGIONAL: tcapi::runtime::ActionInfo =
-        tcapi::runtime::ActionInfo { region_required: true, ..runtime_common::CERTIFICATE_ORDER_SUBMIT };
-    #[derive(Debug, serde::Serialize)]
-    struct Regional;
-    impl tcapi::runtime::Action for Regional {
+    static REGIONAL: tcapi_runtime::ActionInfo =
+        tcapi_runtime::ActionInfo { region_required: true, ..runtime_common::CERTIFICATE_ORDER_SUBMIT };
+    #[derive(Debug, Default, tcapi_runtime::Wire)]
+    struct Regional {}
+    impl tcapi_runtime::Action for Regional {
         type Output = runtime_common::CertificateOrderSubmitResponse;
         type ErrorCode = Code;
-        const INFO: &'static tcapi::runtime::ActionInfo = &REGIONAL;
+        const INFO: &'static tcapi_runtime::ActionInfo = &REGIONAL;
     }
     let server = mock().await;
     let client = client_for(&server, |builder| builder);
-    let result = client.send(&Regional).await;
+    let result = client.send(&Regional {}).await;
     assert!(matches!(result, Err(Error::Config(_))), "{result:?}");
     assert_eq!(server.request_count(), 0);
 }
@@ -390,27 +396,27 @@ fn the_example_response_is_the_api_envelope() {
 
 #[tokio::test]
 async fn an_unsigned_action_is_sent_with_authorization_skip_and_needs_no_credentials() {
-    static UNSIGNED: tcapi::runtime::ActionInfo =
-        tcapi::runtime::ActionInfo { unsigned: true, ..runtime_common::CERTIFICATE_ORDER_SUBMIT };
-    #[derive(Debug, serde::Serialize)]
-    struct Unsigned;
-    impl tcapi::runtime::Action for Unsigned {
+    static UNSIGNED: tcapi_runtime::ActionInfo =
+        tcapi_runtime::ActionInfo { unsigned: true, ..runtime_common::CERTIFICATE_ORDER_SUBMIT };
+    #[derive(Debug, Default, tcapi_runtime::Wire)]
+    struct Unsigned {}
+    impl tcapi_runtime::Action for Unsigned {
         type Output = runtime_common::CertificateOrderSubmitResponse;
         type ErrorCode = Code;
-        const INFO: &'static tcapi::runtime::ActionInfo = &UNSIGNED;
+        const INFO: &'static tcapi_runtime::ActionInfo = &UNSIGNED;
     }
-    let server = match tcapi::runtime::mock::MockServer::builder().actions(&[&UNSIGNED]).start().await {
+    let server = match tcapi_runtime::mock::MockServer::builder().actions(&[&UNSIGNED]).start().await {
         Ok(server) => server,
         Err(error) => panic!("mock server failed to start: {error}"),
     };
     // No credentials anywhere: an empty environment and no profile file.
-    let nowhere = tcapi::runtime::Environment::from_map([("HOME", "/nonexistent-home-for-tcapi-tests")]);
+    let nowhere = tcapi_runtime::Environment::from_map([("HOME", "/nonexistent-home-for-tcapi-tests")]);
     let config = Config::builder()
-        .credentials(tcapi::runtime::CredentialsChain::default_chain_in(&nowhere))
+        .credentials(tcapi_runtime::CredentialsChain::default_chain_in(&nowhere))
         .endpoint(server.endpoint())
         .build();
     let Ok(config) = config else { panic!("config rejected") };
-    let result = Client::new(config).send(&Unsigned).await;
+    let result = Client::new(config).send(&Unsigned {}).await;
     assert!(result.is_ok(), "{result:?}");
     let received = server.requests();
     assert_eq!(received.len(), 1);
@@ -424,8 +430,8 @@ struct AddressRecorder {
     addressed: std::sync::Mutex<Vec<(String, String)>>,
 }
 
-impl tcapi::runtime::HttpTransport for AddressRecorder {
-    fn send(&self, request: http::Request<Bytes>, _max_response_size: usize) -> tcapi::runtime::TransportFuture<'_> {
+impl tcapi_runtime::HttpTransport for AddressRecorder {
+    fn send(&self, request: http::Request<Bytes>, _max_response_size: usize) -> tcapi_runtime::TransportFuture<'_> {
         let host = request.headers().get(http::header::HOST).and_then(|host| host.to_str().ok()).unwrap_or_default();
         let address = (request.uri().to_string(), host.to_owned());
         self.addressed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(address);

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use secrecy::ExposeSecret;
-use tcapi::runtime::credentials::{InvalidValueProblem, ProvideCredentials};
-use tcapi::runtime::{CredentialsChain, CredentialsError, EnvCredentials, Environment, ProfileCredentials};
+use tcapi_runtime::credentials::{InvalidValueProblem, ProvideCredentials};
+use tcapi_runtime::{CredentialsChain, CredentialsError, EnvCredentials, Environment, ProfileCredentials};
 
 /// A fresh directory under the system temp dir, removed on drop.
 struct TempDir(PathBuf);

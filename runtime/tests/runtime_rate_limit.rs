@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use runtime_common::{EXAMPLE_RESPONSE, request};
-use tcapi::runtime::mock::example_credentials;
-use tcapi::runtime::{Client, Config, HttpTransport, RateLimit, TransportFuture};
+use tcapi_runtime::mock::example_credentials;
+use tcapi_runtime::{Client, Config, HttpTransport, RateLimit, TransportFuture};
 use tokio::time::Instant;
 
 /// Answers every request with the example at once and records when each arrived.

@@ -8,8 +8,8 @@ mod runtime_common;
 use std::sync::{Arc, Mutex};
 
 use runtime_common::{CertificateOrderSubmitErrorCode as Code, client_for, request};
-use tcapi::runtime::mock::Reply;
-use tcapi::runtime::{Credentials, Error};
+use tcapi_runtime::mock::Reply;
+use tcapi_runtime::{Credentials, Error};
 
 #[tokio::test]
 async fn secrets_never_appear_in_debug_or_tracing_output() {

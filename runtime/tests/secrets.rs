@@ -13,15 +13,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::StatusCode;
-use tcapi::runtime::Endpoint;
-use tcapi::runtime::mock::{MockServer, Reply};
-use tcapi::runtime::sign::{self, RequestParts};
-use tcapi::runtime::{
+use tcapi::ssl::{self, CertificateOrderSubmitErrorCode as Code, CertificateOrderSubmitRequest};
+use tcapi::{Config, Credentials, Error, RateLimit, RetryPolicy};
+use tcapi_runtime::Endpoint;
+use tcapi_runtime::mock::{MockServer, Reply};
+use tcapi_runtime::sign::{self, RequestParts};
+use tcapi_runtime::{
     CredentialsChain, EnvCredentials, Environment, HttpTransport, ProfileCredentials, ProvideCredentials,
     ReqwestTransport, decode_response,
 };
-use tcapi::ssl::{self, CertificateOrderSubmitErrorCode as Code, CertificateOrderSubmitRequest};
-use tcapi::{Config, Credentials, Error, RateLimit, RetryPolicy};
 
 const SECRET_ID: &str = "AKIDvisibleSecretId0001";
 const SECRET_KEY: &str = "sk-9f8e7d6c5b4a-SECRET-KEY-never-shown";
@@ -96,7 +96,13 @@ fn credentials() -> Credentials {
 }
 
 async fn mock() -> MockServer {
-    MockServer::builder().credentials(credentials()).actions(ssl::ACTIONS).start().await.unwrap()
+    MockServer::builder()
+        .credentials(credentials())
+        .actions(ssl::ACTIONS)
+        .examples(ssl::EXAMPLES)
+        .start()
+        .await
+        .unwrap()
 }
 
 fn config(endpoint: &str, provider: impl ProvideCredentials + 'static) -> Config {

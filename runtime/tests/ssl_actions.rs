@@ -3,12 +3,12 @@
 //! lists, a paginator walking several pages, and actions alternating on one client.
 
 use futures_util::StreamExt;
-use tcapi::runtime::mock::{MockServer, Reply, example_credentials};
 use tcapi::ssl::{self, ResourceTypeRegions, Tags};
 use tcapi::{Config, RateLimit};
+use tcapi_runtime::mock::{MockServer, Reply, example_credentials};
 
 async fn mock() -> MockServer {
-    match MockServer::builder().actions(ssl::ACTIONS).start().await {
+    match MockServer::builder().actions(ssl::ACTIONS).examples(ssl::EXAMPLES).start().await {
         Ok(server) => server,
         Err(error) => panic!("mock server failed to start: {error}"),
     }
@@ -40,11 +40,8 @@ async fn nested_structures_travel_both_ways() {
         .old_certificate_id("gej**kkk")
         .certificate_id("Th**jj")
         .resource_types(["clb".to_owned()])
-        .resource_types_regions([ResourceTypeRegions {
-            resource_type: Some("clb".to_owned()),
-            regions: Some(vec!["ap-guangzhou".to_owned()]),
-        }])
-        .tags([Tags { tag_key: "team".to_owned(), tag_value: "web".to_owned() }])
+        .resource_types_regions([ResourceTypeRegions::default().resource_type("clb").regions(["ap-guangzhou"])])
+        .tags([Tags::default().tag_key("team").tag_value("web")])
         .send()
         .await;
     let response = match response {

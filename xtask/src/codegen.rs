@@ -117,10 +117,11 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     match tcgen::generate(&common, &services) {
         Ok(files) if problems.is_empty() => Ok(files),
         Ok(_) => Err(specs_error(problems)),
-        Err(tcgen::Diagnostics(found)) => {
+        Err(tcgen::GenerateError::Specs(tcgen::Diagnostics(found))) => {
             problems.extend(found);
             Err(specs_error(problems))
         }
+        Err(tcgen::GenerateError::Emit(error)) => Err(CodegenError::Generator(error.to_string())),
     }
 }
 

@@ -216,7 +216,8 @@ fn generate(root: &Path, specs_dir: &Path, report: &mut ScaleReport) -> Result<V
     loop {
         match tcgen::generate(&common, &services) {
             Ok(files) => return Ok(files),
-            Err(diagnostics) => {
+            Err(tcgen::GenerateError::Emit(error)) => return Err(ScaleError::Layout(error.to_string())),
+            Err(tcgen::GenerateError::Specs(diagnostics)) => {
                 let before = services.len();
                 for diagnostic in &diagnostics.0 {
                     report.invalid.entry(diagnostic.file.clone()).or_default().push(diagnostic.to_string());

@@ -67,21 +67,21 @@ fn the_binary_acts_on_the_workspace_it_is_run_in_not_the_one_it_was_built_in() {
     let output = xtask(&clone.0.join("specs/services"), &["codegen"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let report = stdout(&output);
-    assert!(report.contains("created generated/src/services/ssl/certificate_order_submit.rs"), "{report}");
-    assert!(report.ends_with("codegen: 9 written, 0 kept, 0 removed\n"), "{report}");
-    assert!(clone.0.join("generated/src/services/ssl/mod.rs").is_file());
+    assert!(report.contains("created generated/src/ssl/certificate_order_submit.rs"), "{report}");
+    assert!(report.ends_with("codegen: 11 written, 0 kept, 0 removed\n"), "{report}");
+    assert!(clone.0.join("generated/src/ssl/mod.rs").is_file());
     assert!(clone.0.join("specs/spec.schema.json").is_file());
 
     let output = xtask(&clone.0, &["codegen", "--check"]);
     assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
-    assert_eq!(stdout(&output), "generated code is up to date (9 files)\n");
+    assert_eq!(stdout(&output), "generated code is up to date (11 files)\n");
 
     // A stale file in the clone fails its check, not this workspace's.
-    let action = clone.0.join("generated/src/services/ssl/certificate_order_submit.rs");
+    let action = clone.0.join("generated/src/ssl/certificate_order_submit.rs");
     fs::write(&action, fs::read_to_string(&action).unwrap().replace("Order number", "Order No.")).unwrap();
     let output = xtask(&clone.0.join("generated"), &["codegen", "--check"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("--- a/generated/src/services/ssl/certificate_order_submit.rs"));
+    assert!(stdout(&output).contains("--- a/generated/src/ssl/certificate_order_submit.rs"));
     let here = xtask(&xtask::workspace_root(), &["codegen", "--check"]);
     assert!(here.status.success(), "{}", stdout(&here));
     assert!(stdout(&here).starts_with("generated code is up to date"));

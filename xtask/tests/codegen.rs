@@ -138,7 +138,7 @@ fn a_doc_edit_makes_the_check_fail_with_a_diff_naming_the_file() {
     let comparison = scratch.check();
     assert!(!comparison.is_fresh());
     let report = comparison.check_report();
-    assert!(report.contains("--- a/generated/src/services/ssl/certificate_order_submit.rs"), "{report}");
+    assert!(report.contains("--- a/generated/src/ssl/certificate_order_submit.rs"), "{report}");
     assert!(report.contains("+    /// Order number issued by the CA."), "{report}");
     assert!(report.trim_end().ends_with("run `cargo xtask codegen` to update it"), "{report}");
     let applied = scratch.generate_and_apply();
@@ -155,22 +155,20 @@ fn a_new_optional_parameter_makes_the_check_fail() {
         "      Remark:\n        type: string\n        doc: A note for the order.\n    response:\n      OrderId:",
     );
     let report = scratch.check().check_report();
-    assert!(report.contains("+    pub remark: Option<String>,"), "{report}");
+    assert!(report.contains("+    pub remark: ::core::option::Option<::std::string::String>,"), "{report}");
 }
 
 #[test]
 fn files_no_spec_produces_are_listed_and_removed_but_hand_written_files_stay() {
     let scratch = Scratch::new("extra");
     scratch.generate_and_apply();
-    let stale_action = scratch.path("generated/src/services/ssl/old_action.rs");
+    let stale_action = scratch.path("generated/src/ssl/old_action.rs");
     fs::write(&stale_action, format!("// {}\nfn old() {{}}\n", tcgen::emit::HEADER_TEXT)).unwrap();
-    let hand_written = scratch.path("generated/src/services/ssl/notes.rs");
+    let hand_written = scratch.path("generated/src/ssl/notes.rs");
     fs::write(&hand_written, "// written by a person\n").unwrap();
     let comparison = scratch.check();
-    assert_eq!(comparison.extra, ["generated/src/services/ssl/old_action.rs"]);
-    assert!(
-        comparison.check_report().contains("extra (no spec produces it): generated/src/services/ssl/old_action.rs")
-    );
+    assert_eq!(comparison.extra, ["generated/src/ssl/old_action.rs"]);
+    assert!(comparison.check_report().contains("extra (no spec produces it): generated/src/ssl/old_action.rs"));
     scratch.generate_and_apply();
     assert!(!stale_action.exists());
     assert!(hand_written.exists());
@@ -210,14 +208,14 @@ fn a_spec_with_five_mistakes_reports_five_located_errors_and_writes_nothing() {
 fn a_tree_that_needs_every_kind_of_step(name: &str) -> Scratch {
     let scratch = Scratch::new(name);
     scratch.generate_and_apply();
-    fs::remove_dir_all(scratch.path("generated/src/services/ssl")).unwrap();
+    fs::remove_dir_all(scratch.path("generated/src/ssl")).unwrap();
     let header = tcgen::emit::HEADER_TEXT;
     fs::write(scratch.path("generated/Cargo.toml"), format!("# {header}\n[package]\nname = \"stale\"\n")).unwrap();
     fs::write(scratch.path("specs/spec.schema.json"), format!("{{\"$comment\": \"{header}\"}}\n")).unwrap();
-    fs::write(scratch.path("generated/src/services/retired.rs"), format!("// {header}\n")).unwrap();
-    fs::create_dir_all(scratch.path("generated/src/services/retired")).unwrap();
-    fs::write(scratch.path("generated/src/services/retired/old.rs"), format!("// {header}\n")).unwrap();
-    fs::write(scratch.path("generated/src/lib.rs"), "// written by a person\n").unwrap();
+    fs::write(scratch.path("generated/src/retired.rs"), format!("// {header}\n")).unwrap();
+    fs::create_dir_all(scratch.path("generated/src/retired")).unwrap();
+    fs::write(scratch.path("generated/src/retired/old.rs"), format!("// {header}\n")).unwrap();
+    fs::write(scratch.path("generated/src/notes.rs"), "// written by a person\n").unwrap();
     scratch
 }
 
@@ -259,8 +257,8 @@ fn a_failure_at_any_step_of_a_write_leaves_the_tree_as_it_was() {
     }
     assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["Backup", "CreateDir", "Remove", "Rename", "Stage"]);
     assert!(scratch.check().is_fresh());
-    assert!(!scratch.path("generated/src/services/retired").exists(), "the emptied directory is still there");
-    assert!(scratch.path("generated/src/lib.rs").exists());
+    assert!(!scratch.path("generated/src/retired").exists(), "the emptied directory is still there");
+    assert!(scratch.path("generated/src/notes.rs").exists());
     assert!(leftovers(&scratch.0).is_empty(), "{:?}", leftovers(&scratch.0));
 }
 
@@ -268,14 +266,14 @@ fn a_failure_at_any_step_of_a_write_leaves_the_tree_as_it_was() {
 fn a_file_where_a_directory_goes_fails_the_write_and_changes_nothing() {
     let scratch = a_tree_that_needs_every_kind_of_step("file-for-dir");
     // A real failure, no hook: the stale files are staged, then the ssl directory cannot be made.
-    fs::write(scratch.path("generated/src/services/ssl"), "in the way\n").unwrap();
+    fs::write(scratch.path("generated/src/ssl"), "in the way\n").unwrap();
     let before = snapshot(&scratch.0);
     let files = codegen::generate(&scratch.0).unwrap();
     let error = codegen::apply(&scratch.0, &files).unwrap_err();
-    assert!(error.to_string().contains("generated/src/services/ssl: not a directory, where one is needed"), "{error}");
+    assert!(error.to_string().contains("generated/src/ssl: not a directory, where one is needed"), "{error}");
     assert!(error.to_string().ends_with("every file was left as it was"), "{error}");
     assert_eq!(snapshot(&scratch.0), before);
-    fs::remove_file(scratch.path("generated/src/services/ssl")).unwrap();
+    fs::remove_file(scratch.path("generated/src/ssl")).unwrap();
     scratch.generate_and_apply();
     assert!(scratch.check().is_fresh());
 }
@@ -283,7 +281,7 @@ fn a_file_where_a_directory_goes_fails_the_write_and_changes_nothing() {
 #[test]
 fn a_directory_where_a_generated_file_goes_is_refused_before_anything_is_written() {
     let scratch = a_tree_that_needs_every_kind_of_step("dir-for-file");
-    fs::create_dir_all(scratch.path("generated/src/services/ssl/types.rs")).unwrap();
+    fs::create_dir_all(scratch.path("generated/src/ssl/types.rs")).unwrap();
     let before = snapshot(&scratch.0);
     let files = codegen::generate(&scratch.0).unwrap();
     let error = codegen::apply(&scratch.0, &files).unwrap_err();
@@ -318,12 +316,12 @@ fn what_an_interrupted_run_left_is_listed_as_extra_and_removed() {
     let scratch = Scratch::new("interrupted");
     scratch.generate_and_apply();
     // A temporary file without the header (killed while writing) and a backup of the manifest.
-    fs::write(scratch.path("generated/src/services/ssl/.types.rs.tcgen-999-0.tmp"), "pub struct Ha").unwrap();
+    fs::write(scratch.path("generated/src/ssl/.types.rs.tcgen-999-0.tmp"), "pub struct Ha").unwrap();
     fs::write(scratch.path("generated/.Cargo.toml.tcgen-999-1.bak"), "[package]\n").unwrap();
     let comparison = scratch.check();
     assert_eq!(
         comparison.extra,
-        ["generated/.Cargo.toml.tcgen-999-1.bak", "generated/src/services/ssl/.types.rs.tcgen-999-0.tmp"]
+        ["generated/.Cargo.toml.tcgen-999-1.bak", "generated/src/ssl/.types.rs.tcgen-999-0.tmp"]
     );
     scratch.generate_and_apply();
     assert!(scratch.check().is_fresh());

@@ -75,7 +75,7 @@ fn the_imported_specs_generate_code() -> TestResult {
     }
     let files = tcgen::generate(&common, &services).map_err(|diagnostics| diagnostics.to_string())?;
     for module in ["demo", "demo_20200101"] {
-        let wanted = format!("generated/src/services/{module}/mod.rs");
+        let wanted = format!("generated/src/{module}/mod.rs");
         assert!(files.iter().any(|file| file.path == wanted), "no {wanted}");
     }
     Ok(())

@@ -50,9 +50,10 @@ fn curated_content_survives_a_reimport() -> TestResult {
     let describe = spec.actions.get_mut("DescribeWidgets").ok_or("no DescribeWidgets")?;
     describe.paginate = Some(PaginateSpec {
         items: "Widgets".into(),
-        offset: "Offset".into(),
-        limit: "Limit".into(),
-        total: "TotalCount".into(),
+        offset: Some("Offset".into()),
+        limit: Some("Limit".into()),
+        total: Some("TotalCount".into()),
+        ..PaginateSpec::default()
     });
     describe.request.get_mut("Offset").ok_or("no Offset")?.ty = "int_bool".into();
     // Something to add back: a parameter and an error code the curated file lost.

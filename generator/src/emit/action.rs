@@ -1,47 +1,43 @@
-//! One file per action: request, builder, response, error codes, and the client method.
-//! Everything here is data and one call into the runtime.
+//! One file per action: its request (with its builder, derived), its response, its error codes,
+//! its `ActionInfo`, and the client method. Everything here is data and one call into the runtime.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::data::{field_docs, ident, struct_members, value_type};
+use super::Piece;
 use super::docs::{markdown_attrs, prose};
-use super::errors::error_code_enum;
-use crate::ir::{Action, ActionErrors, Field, Paginate, Scalar, TypeRef};
+use super::types::{element_type, error_code_enum, ident, struct_members};
+use crate::ir::{Action, ActionErrors, ErrorCode, Field, PageStyle, Paginate};
 
-/// The type names generated for one action.
-pub struct ActionNames {
-    /// `{Action}Request`.
-    pub request: Ident,
-    /// `{Action}Response`.
-    pub response: Ident,
-    /// `{Action}Builder`.
-    pub builder: Ident,
-    /// `{Action}ErrorCode`.
-    pub error_code: Ident,
-    /// The static `ActionInfo`, `{ACTION}_INFO`.
-    pub info: Ident,
+/// The identifiers of one action's items, from the names validation decided.
+struct Names {
+    request: Ident,
+    response: Ident,
+    builder: Ident,
+    error_code: Ident,
+    info: Ident,
+    method: Ident,
 }
 
-impl ActionNames {
-    /// The names for `action`.
-    pub fn of(action: &Action) -> Self {
-        Self {
-            request: format_ident!("{}Request", action.name),
-            response: format_ident!("{}Response", action.name),
-            builder: format_ident!("{}Builder", action.name),
-            error_code: format_ident!("{}ErrorCode", action.name),
-            info: format_ident!("{}_INFO", action.snake.to_uppercase()),
+impl Names {
+    fn of(action: &Action) -> Self {
+        let names = &action.names;
+        Names {
+            request: format_ident!("{}", names.request),
+            response: format_ident!("{}", names.response),
+            builder: format_ident!("{}", names.builder),
+            error_code: format_ident!("{}", names.error_code),
+            info: format_ident!("{}", names.info),
+            method: ident(&names.module),
         }
     }
 }
 
-/// The whole module of one action.
-pub fn action_module(action: &Action) -> TokenStream {
-    let names = ActionNames::of(action);
-    let ActionNames { request, response, builder, error_code, info } = &names;
+/// The whole module of one action. `common` are the crate's common error codes.
+pub fn action_module(action: &Action, common: &[ErrorCode]) -> Vec<Piece> {
+    let names = Names::of(action);
+    let Names { request, response, builder, error_code, info, method } = &names;
     let name = &action.name;
-    let method = ident(&action.snake);
 
     let mut summary = format!("{}.\n\n{}", prose(action.title.trim_end_matches('.')), prose(&action.doc));
     if let Some(limit) = action.rate_limit {
@@ -49,77 +45,82 @@ pub fn action_module(action: &Action) -> TokenStream {
             "\n\nAt most {limit} requests per second: the client paces calls to this limit unless configured otherwise."
         ));
     }
+    if action.region_required {
+        summary.push_str("\n\nNeeds a region: the call fails before sending when none is configured.");
+    }
+    if action.idempotency_token.is_some() {
+        summary.push_str("\n\nIdempotent: every attempt carries the same token, so a timed-out call is retried too.");
+    }
     if action.deprecated {
         summary.push_str("\n\nDeprecated by Tencent Cloud.");
     }
     let action_docs = markdown_attrs(&summary);
-    let request_docs = markdown_attrs(&format!("Parameters of `{name}`. Build one with [`{request}::builder`]."));
+    let request_docs = markdown_attrs(&format!(
+        "Parameters of `{name}`. Build one with [`{request}::builder`], or from the client's [`{method}`](Client::{method}); each setter has the parameter's documentation."
+    ));
     let response_docs = markdown_attrs(&format!("The result of a successful `{name}` call."));
     let request_members = struct_members(&action.request);
     let response_members = struct_members(&action.response);
 
     let error_code_item = match &action.errors {
-        ActionErrors::Own(codes) => error_code_enum(
-            error_code,
+        ActionErrors::Own(codes) => Piece::Table(error_code_enum(
+            &action.names.error_code,
             &format!("Error codes of `{name}`: the codes it documents and the common codes."),
             codes,
-        ),
+            common,
+        )),
         ActionErrors::Service => {
             let alias_doc =
-                format!("Error codes of `{name}`: it documents no list of its own, so any code of the service.");
-            quote! {
+                format!(" Error codes of `{name}`: it documents no list of its own, so any code of the service.");
+            Piece::Items(quote! {
                 #[doc = #alias_doc]
-                pub type #error_code = super::ErrorCode;
-            }
+                pub type #error_code = ErrorCode;
+            })
         }
     };
 
-    let rate_limit = match action.rate_limit {
-        Some(limit) => quote!(Some(#limit)),
-        None => quote!(None),
-    };
+    let mut info_value = quote!(::tcapi_runtime::ActionInfo::new(#name, &SERVICE));
+    if let Some(limit) = action.rate_limit {
+        info_value = quote!(#info_value.rate_limit(#limit));
+    }
+    if action.region_required {
+        info_value = quote!(#info_value.region_required());
+    }
+    if action.unsigned {
+        info_value = quote!(#info_value.unsigned());
+    }
+    if let Some(token) = &action.idempotency_token {
+        info_value = quote!(#info_value.idempotency_token(#token));
+    }
+    if !action.retryable.is_empty() {
+        let codes = &action.retryable;
+        info_value = quote!(#info_value.retryable_codes(&[#(#codes),*]));
+    }
     let info_doc = format!(" What the spec says about `{name}`.");
-    let region_required = action.region_required;
-    let unsigned = action.unsigned;
-    let examples = action.examples.iter().map(|example| {
-        let (title, request_json, response_json) = (&example.title, &example.request, &example.response);
-        quote!(::tcapi_runtime::ExampleInfo { title: #title, request: #request_json, response: #response_json })
-    });
-    let builder_item = builder_items(action, &names);
     let paginate_item = action.paginate.as_ref().map(|paginate| paginator(paginate, &names)).unwrap_or_default();
 
-    quote! {
-        use serde::{Deserialize, Serialize};
-
-        #[allow(unused_imports)]
-        use super::types::*;
-
+    let types = quote! {
         #request_docs
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, Default, PartialEq, ::tcapi_runtime::Wire)]
+        #[wire(builder = #builder)]
         #[non_exhaustive]
         pub struct #request { #request_members }
 
         #response_docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, ::tcapi_runtime::Wire)]
         #[non_exhaustive]
         pub struct #response {
             #response_members
             /// The unique ID of the request, for Tencent Cloud support.
-            #[serde(rename = "RequestId")]
-            pub request_id: String,
+            pub request_id: ::std::string::String,
+            /// What decoding corrected: values the server sent unlike the spec says, read without loss.
+            #[wire(corrections)]
+            pub corrections: ::tcapi_runtime::Corrections,
         }
-
-        #error_code_item
-
+    };
+    let rest = quote! {
         #[doc = #info_doc]
-        pub static #info: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo {
-            name: #name,
-            service: &super::SERVICE,
-            rate_limit: #rate_limit,
-            region_required: #region_required,
-            unsigned: #unsigned,
-            examples: &[#(#examples),*],
-        };
+        pub static #info: ::tcapi_runtime::ActionInfo = #info_value;
 
         impl ::tcapi_runtime::Action for #request {
             type Output = #response;
@@ -127,151 +128,108 @@ pub fn action_module(action: &Action) -> TokenStream {
             const INFO: &'static ::tcapi_runtime::ActionInfo = &#info;
         }
 
-        #builder_item
-
-        #paginate_item
-
-        impl super::Client {
-            #action_docs
-            pub fn #method(&self) -> #builder<super::Client> {
-                #builder::new(self.clone())
-            }
-        }
-    }
-}
-
-/// The builder: a setter per parameter, `build()` checking required ones, and `send()` when it
-/// came from a client.
-fn builder_items(action: &Action, names: &ActionNames) -> TokenStream {
-    let ActionNames { request, response, builder, error_code, .. } = names;
-    let field_names: Vec<Ident> = action.request.iter().map(|field| ident(&field.rust_name)).collect();
-    let value_types: Vec<TokenStream> = action.request.iter().map(value_type).collect();
-    let setters = action.request.iter().zip(&field_names).map(|(field, name)| setter(field, name));
-    let assignments = action.request.iter().zip(&field_names).map(|(field, name)| {
-        let wire = &field.wire_name;
-        if field.optional {
-            quote!(#name: self.#name)
-        } else {
-            quote!(#name: self.#name.ok_or_else(|| ::tcapi_runtime::BuildError::missing(#wire))?)
-        }
-    });
-    let builder_doc = format!(
-        " Builds a [`{request}`]; from [`Client::{}`](super::Client::{}) it also sends it.",
-        action.snake, action.snake
-    );
-    quote! {
-        #[doc = #builder_doc]
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct #builder<C = ()> {
-            client: C,
-            #( #field_names: Option<#value_types>, )*
-        }
-
-        impl #request {
-            /// A builder with no parameter set.
-            pub fn builder() -> #builder {
-                #builder::new(())
-            }
-        }
-
-        impl<C> #builder<C> {
-            fn new(client: C) -> Self {
-                Self { client, #( #field_names: None, )* }
-            }
-
-            #( #setters )*
-
-            /// The request, or an error naming the first required parameter that is not set.
-            pub fn build(self) -> Result<#request, ::tcapi_runtime::BuildError> {
-                Ok(#request { #( #assignments, )* })
-            }
-        }
-
-        impl #builder<super::Client> {
+        impl #builder<Client> {
             /// Sends the request: paced, signed, retried when safe, decoded.
-            pub async fn send(self) -> Result<#response, ::tcapi_runtime::Error<#error_code>> {
-                let client = self.client.clone();
-                let request = self.build().map_err(::tcapi_runtime::Error::Build)?;
+            pub async fn send(self) -> ::tcapi_runtime::Result<#response, #error_code> {
+                let (client, request) = self.build_with_client()?;
                 client.send(&request).await
             }
         }
-    }
-}
 
-fn setter(field: &Field, name: &Ident) -> TokenStream {
-    let docs = field_docs(field);
-    let element = super::data::element_type(&field.ty);
-    let (argument, conversion) = match (&field.ty, field.list) {
-        (_, true) => (quote!(impl IntoIterator<Item = #element>), quote!(value.into_iter().collect())),
-        (TypeRef::Scalar(Scalar::String | Scalar::Date | Scalar::DateTime | Scalar::DateTimeIso), false) => {
-            (quote!(impl Into<String>), quote!(value.into()))
+        #paginate_item
+
+        impl Client {
+            #action_docs
+            pub fn #method(&self) -> #builder<Client> {
+                #builder::with_client(::core::clone::Clone::clone(self))
+            }
         }
-        _ => (quote!(#element), quote!(value)),
     };
-    quote! {
-        #docs
-        pub fn #name(mut self, value: #argument) -> Self {
-            self.#name = Some(#conversion);
-            self
-        }
-    }
+    vec![Piece::Items(types), error_code_item, Piece::Items(rest)]
 }
 
-/// `Paginated` for the request, and `into_stream()` on the builder of a client.
-fn paginator(paginate: &Paginate, names: &ActionNames) -> TokenStream {
-    let ActionNames { request, response, builder, error_code, .. } = names;
-    let item = super::data::element_type(&paginate.items.ty);
+/// `Paginated` for the request (where the page stands, the items), and `into_stream()`.
+fn paginator(paginate: &Paginate, names: &Names) -> TokenStream {
+    let Names { request, builder, error_code, .. } = names;
+    let item = element_type(&paginate.items.ty);
     let items = ident(&paginate.items.rust_name);
-    let offset = ident(&paginate.offset.rust_name);
-    let total = ident(&paginate.total.rust_name);
-    let is_signed = |field: &Field| field.ty == TypeRef::Scalar(Scalar::Int64);
-    // Offsets travel as u64 in the runtime; the wire types may be i64 and may be optional.
-    let read_offset = match (paginate.offset.optional, is_signed(&paginate.offset)) {
-        (true, true) => quote!(self.#offset.map_or(0, |offset| u64::try_from(offset).unwrap_or(0))),
-        (true, false) => quote!(self.#offset.unwrap_or(0)),
-        (false, true) => quote!(u64::try_from(self.#offset).unwrap_or(0)),
-        (false, false) => quote!(self.#offset),
+    let member = |field: &Field| ident(&field.rust_name);
+    let (position, with_position, page_size) = match &paginate.style {
+        PageStyle::Offset { offset, limit } | PageStyle::Page { page: offset, limit } => {
+            let kind = if matches!(paginate.style, PageStyle::Offset { .. }) { quote!(Offset) } else { quote!(Page) };
+            let offset = member(offset);
+            let page_size = limit.as_ref().map(|limit| {
+                let limit = member(limit);
+                quote! {
+                    fn page_size(&self) -> ::core::option::Option<u64> {
+                        ::tcapi_runtime::paginate::PageNumber::number(&self.#limit)
+                    }
+                }
+            });
+            (
+                quote!(::tcapi_runtime::paginate::Position::#kind(::tcapi_runtime::paginate::PageNumber::number(&self.#offset).unwrap_or_default())),
+                quote!(::tcapi_runtime::paginate::PageNumber::set(&mut next.#offset, position.number())),
+                page_size,
+            )
+        }
+        PageStyle::Token { token, .. } => {
+            let token = member(token);
+            (
+                quote!(::tcapi_runtime::paginate::Position::Token(::core::clone::Clone::clone(&self.#token))),
+                quote!(next.#token = position.token()),
+                None,
+            )
+        }
     };
-    let new_offset =
-        if is_signed(&paginate.offset) { quote!(i64::try_from(offset).unwrap_or(i64::MAX)) } else { quote!(offset) };
-    let new_offset = if paginate.offset.optional { quote!(Some(#new_offset)) } else { new_offset };
-    let read_total = match (paginate.total.optional, is_signed(&paginate.total)) {
-        (true, true) => quote!(output.#total.and_then(|total| u64::try_from(total).ok())),
-        (true, false) => quote!(output.#total),
-        (false, true) => quote!(u64::try_from(output.#total).ok()),
-        (false, false) => quote!(Some(output.#total)),
+    let total = paginate.total.as_ref().map(|total| {
+        let total = member(total);
+        quote! {
+            fn total(output: &Self::Output) -> ::core::option::Option<u64> {
+                ::tcapi_runtime::paginate::PageNumber::number(&output.#total)
+            }
+        }
+    });
+    let next_token = match &paginate.style {
+        PageStyle::Token { next_token, .. } => {
+            let next_token = member(next_token);
+            quote! {
+                fn next_token(output: &Self::Output) -> ::core::option::Option<::std::string::String> {
+                    ::tcapi_runtime::paginate::PageToken::token(&output.#next_token)
+                }
+            }
+        }
+        _ => TokenStream::new(),
     };
-    let read_items =
-        if paginate.items.optional { quote!(output.#items.unwrap_or_default()) } else { quote!(output.#items) };
     quote! {
         impl ::tcapi_runtime::paginate::Paginated for #request {
             type Item = #item;
 
-            fn offset(&self) -> u64 {
-                #read_offset
+            fn position(&self) -> ::tcapi_runtime::paginate::Position {
+                #position
             }
 
-            fn with_offset(&self, offset: u64) -> Self {
-                Self { #offset: #new_offset, ..self.clone() }
+            fn with_position(&self, position: ::tcapi_runtime::paginate::Position) -> Self {
+                let mut next = ::core::clone::Clone::clone(self);
+                #with_position;
+                next
             }
 
-            fn total_count(output: &#response) -> Option<u64> {
-                #read_total
-            }
+            #page_size
+            #total
+            #next_token
 
-            fn into_items(output: #response) -> Vec<#item> {
-                #read_items
+            fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+                ::tcapi_runtime::paginate::PageItems::into_items(output.#items)
             }
         }
 
-        impl #builder<super::Client> {
+        impl #builder<Client> {
             /// Every item of every page, fetched a page at a time as the stream is read.
             pub fn into_stream(
                 self,
-            ) -> impl futures_core::Stream<Item = Result<#item, ::tcapi_runtime::Error<#error_code>>> + Send {
-                let client = self.client.runtime().clone();
-                ::tcapi_runtime::paginate::paginate(client, self.build())
+            ) -> impl ::tcapi_runtime::paginate::Stream<Item = ::core::result::Result<#item, ::tcapi_runtime::Error<#error_code>>> + Send {
+                let runtime = ::core::clone::Clone::clone(self.client.runtime());
+                ::tcapi_runtime::paginate::paginate(runtime, self.build())
             }
         }
     }

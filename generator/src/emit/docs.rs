@@ -30,8 +30,20 @@ pub fn prose(text: &str) -> String {
     sanitize(text).join("\n")
 }
 
+/// The first character of `text` that generated docs cannot carry, if any: control characters
+/// other than tab and line breaks, and the bidi controls that reorder how source code reads
+/// (rustc refuses those in doc comments). Validation reports them at their place in the spec.
+pub fn forbidden_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    })
+}
+
 /// Sanitized lines of `text`: trimmed, markdown-significant characters escaped, URLs wrapped.
+/// Any line break counts, a bare CR too (rustc refuses one in a doc comment).
 pub fn sanitize(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<String> = Vec::new();
     for line in text.lines().map(|line| escape_line(line.trim())) {
         // Markdown would continue a numbered item with the next plain line; the text means a
@@ -98,9 +110,9 @@ fn escape_text(text: &str, out: &mut String) {
                 out.push('\\');
                 out.push(c);
             }
-            // A line starting with `#`, `-`, `+`, `=` or a number and `.` would become a heading,
-            // list or rule; the text means it literally.
-            '#' | '-' | '+' | '=' if index == 0 && out.is_empty() => {
+            // A line starting with `#`, `-`, `+`, `=` or `~` would become a heading, list, rule or
+            // code fence (rustdoc compiles a fence as a doctest); the text means it literally.
+            '#' | '-' | '+' | '=' | '~' if index == 0 && out.is_empty() => {
                 out.push('\\');
                 out.push(c);
             }
@@ -120,5 +132,10 @@ mod tests {
         assert_eq!(sanitize("- not a list"), ["\\- not a list"]);
         assert!(sanitize("  \n").is_empty());
         assert_eq!(sanitize("1. one\n2. two\nNote: after"), ["1. one", "2. two", "", "Note: after"]);
+        assert_eq!(sanitize("a\rb\r\nc"), ["a", "b", "c"]);
+        assert_eq!(sanitize("~~~\nfn main() {}\n~~~"), ["\\~~~", "fn main() {}", "\\~~~"]);
+        assert_eq!(forbidden_char("fine\ttext\r\n"), None);
+        assert_eq!(forbidden_char("a\u{202E}b"), Some('\u{202E}'));
+        assert_eq!(forbidden_char("a\u{0}b"), Some('\u{0}'));
     }
 }

@@ -1,22 +1,26 @@
 //! Emitters: IR -> token streams -> formatted files with the `@generated` header.
 //!
 //! One module per kind of file. Every emitter is a pure function of the IR, and iteration follows
-//! spec order only, so the same specs give byte-identical files on any machine.
+//! spec order only, so the same specs give byte-identical files on any machine. Names come from
+//! the IR only. A file the emitters cannot make (tokens that do not parse, two files with one
+//! path) is a bug of the generator: the whole run fails and nothing is written.
 
 mod action;
-mod cargo_toml;
-mod data;
-mod docs;
-mod errors;
+mod crate_root;
+pub mod docs;
+pub mod manifest;
 mod service;
+mod table;
 mod tests;
+mod types;
+
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 use rayon::prelude::*;
 
 use crate::GeneratedFile;
-use crate::ir::Service;
+use crate::ir::Crate;
 
 /// The header text: what made the file and how to change it.
 pub const HEADER_TEXT: &str =
@@ -25,75 +29,153 @@ pub const HEADER_TEXT: &str =
 /// Where the generated crate lives, relative to the workspace root.
 pub const CRATE_DIR: &str = "generated";
 
-/// Every file of the generated crate for `services` (each given with its spec path).
-pub fn emit(services: &[(String, Service)]) -> Vec<GeneratedFile> {
-    let mut files = vec![services_file(services), cargo_toml::cargo_toml(services.iter().map(|(_, service)| service))];
-    // Each service on its own core; token streams never leave the thread that made them.
-    let per_service: Vec<Vec<GeneratedFile>> =
-        services.par_iter().map(|(spec_path, service)| service_files(spec_path, service)).collect();
-    files.extend(per_service.into_iter().flatten());
-    files
+/// Where the files go and what they depend on.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The crate's directory, relative to the workspace root (`generated`).
+    pub crate_dir: String,
+    /// Where its manifest finds the runtime crate, relative to the crate's directory or absolute.
+    pub runtime_path: String,
 }
 
-/// Makes the tokens of one file; called on whichever core formats the file.
-type Emitter<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
-
-/// The files of one service's module, each made and formatted on whichever core is free: a single
-/// service (`cargo xtask codegen` of ssl) uses every core too, not only a run over many services.
-fn service_files(spec_path: &str, service: &Service) -> Vec<GeneratedFile> {
-    let dir = format!("{CRATE_DIR}/src/services/{}", service.module);
-    let mut emitters: Vec<(String, Emitter<'_>)> = Vec::with_capacity(service.actions.len() + 4);
-    emitters.push(("mod.rs".into(), Box::new(|| service::module_root(service))));
-    emitters.push(("types.rs".into(), Box::new(|| service::types_file(service))));
-    emitters.push(("errors.rs".into(), Box::new(|| service::errors_file(service))));
-    emitters.push(("tests.rs".into(), Box::new(|| tests::tests_file(service))));
-    for action in &service.actions {
-        emitters.push((format!("{}.rs", action.snake), Box::new(|| action::action_module(action))));
+impl Default for Layout {
+    fn default() -> Self {
+        Layout { crate_dir: CRATE_DIR.to_owned(), runtime_path: manifest::DEFAULT_RUNTIME_PATH.to_owned() }
     }
-    // `collect` keeps the order of `emitters`, whichever thread made each file.
-    emitters
+}
+
+/// A failure of the generator itself (not of the specs): nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitError(pub String);
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "tcgen could not generate the crate (a bug of the generator or its template): {}", self.0)
+    }
+}
+
+impl std::error::Error for EmitError {}
+
+/// A part of a generated file: items, formatted by prettyplease, or a table macro, printed one
+/// entry per line.
+pub(crate) enum Piece {
+    Items(TokenStream),
+    Table(table::Table),
+    /// Source text written by an emitter itself; checked to parse as a file.
+    Text(String),
+}
+
+/// Makes the pieces of one file; called on whichever core formats the file.
+type Emitter<'a> = Box<dyn Fn() -> Vec<Piece> + Send + Sync + 'a>;
+
+/// Every file of the generated crate.
+pub fn emit(krate: &Crate, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitError> {
+    let dir = &layout.crate_dir;
+    let header = |source: &str| format!("// {HEADER_TEXT}\n// Source: {source}\n");
+    let mut files = vec![
+        GeneratedFile {
+            path: format!("{dir}/src/lib.rs"),
+            contents: crate_root::lib_rs(krate, &header("specs/services/*.yaml")),
+        },
+        GeneratedFile {
+            path: format!("{dir}/Cargo.toml"),
+            contents: manifest::manifest(
+                &krate.services,
+                &layout.runtime_path,
+                &format!("# {HEADER_TEXT}\n# Template: generator/templates/tcapi.toml\n\n"),
+            )
+            .map_err(EmitError)?,
+        },
+    ];
+    let mut emitters: Vec<(String, &str, Emitter<'_>)> = Vec::new();
+    emitters.push((
+        format!("{dir}/src/common_errors.rs"),
+        "specs/common/errors.yaml",
+        Box::new(|| crate_root::common_errors(&krate.common_errors)),
+    ));
+    let common = &krate.common_errors;
+    for service in &krate.services {
+        let module_dir = format!("{dir}/src/{}", service.module);
+        let source = service.spec_path.as_str();
+        emitters.push((
+            format!("{module_dir}/mod.rs"),
+            source,
+            Box::new(|| vec![Piece::Items(service::module_root(service))]),
+        ));
+        emitters.push((format!("{module_dir}/types.rs"), source, Box::new(|| service::types_file(service))));
+        emitters.push((format!("{module_dir}/errors.rs"), source, Box::new(|| service::errors_file(service, common))));
+        emitters.push((
+            format!("{module_dir}/examples.rs"),
+            source,
+            Box::new(|| vec![Piece::Items(service::examples_file(service))]),
+        ));
+        emitters.push((
+            format!("{module_dir}/tests.rs"),
+            source,
+            Box::new(|| vec![Piece::Text(tests::tests_file(service))]),
+        ));
+        for action in &service.actions {
+            emitters.push((
+                format!("{module_dir}/{}.rs", action.names.module),
+                source,
+                Box::new(|| action::action_module(action, common)),
+            ));
+        }
+    }
+    // Each file on whichever core is free; `collect` keeps the order of `emitters`.
+    let formatted: Vec<Result<GeneratedFile, EmitError>> = emitters
         .par_iter()
-        .map(|(name, tokens)| GeneratedFile { path: format!("{dir}/{name}"), contents: format_rust(spec_path, tokens) })
-        .collect()
-}
-
-/// `src/services.rs`: one module per service, behind its cargo feature.
-fn services_file(services: &[(String, Service)]) -> GeneratedFile {
-    let modules = services.iter().map(|(_, service)| {
-        let module = data::ident(&service.module);
-        let feature = &service.module;
-        let doc = format!(" {} (`{}` {}).", docs::prose(&service.title), service.name, service.version);
-        quote! {
-            #[doc = #doc]
-            #[cfg(feature = #feature)]
-            pub mod #module;
-        }
-    });
-    let tokens = quote! {
-        //! The generated service modules, one per spec, each behind the cargo feature of its name.
-        #( #modules )*
-    };
-    GeneratedFile {
-        path: format!("{CRATE_DIR}/src/services.rs"),
-        contents: format_rust("specs/services/*.yaml", &|| tokens.clone()),
+        .map(|(path, source, pieces)| {
+            let body = format_pieces(pieces).map_err(|error| EmitError(format!("{path}: {error}")))?;
+            Ok(GeneratedFile { path: path.clone(), contents: format!("{}\n{body}", header(source)) })
+        })
+        .collect();
+    for file in formatted {
+        files.push(file?);
     }
+    let mut paths = BTreeSet::new();
+    for file in &files {
+        if !paths.insert(file.path.as_str()) {
+            return Err(EmitError(format!("two generated files have the path {}", file.path)));
+        }
+    }
+    Ok(files)
 }
 
-/// Formats with prettyplease and prepends the header. The tokens come from our own emitters, so a
-/// parse failure is a bug in tcgen: the file then holds the unformatted tokens, which fail to
-/// compile and point at the problem, rather than tcgen panicking.
-///
-/// `tokens` makes the file's tokens; it is called a second time only on that failure. Keeping a
-/// clone for the message instead would share every group's token vector with the parser, which
-/// then copies each one it walks (6% of formatting in a profile of `cargo xtask scale`).
-fn format_rust(source: &str, tokens: &dyn Fn() -> TokenStream) -> String {
-    let body = match syn::parse2::<syn::File>(tokens()) {
-        Ok(file) => unparse_spaced(file),
-        Err(error) => {
-            format!("compile_error!({:?});\n{}\n", format!("tcgen emitted invalid Rust: {error}"), tokens())
+/// Formats a file's pieces: items with prettyplease, tables one entry per line, a blank line
+/// between. The tokens come from our own emitters, so a parse failure is a bug in tcgen, reported
+/// as such; `pieces` is called a second time only then, for the message (keeping a clone would
+/// make the parser copy every group it walks).
+fn format_pieces(pieces: &dyn Fn() -> Vec<Piece>) -> Result<String, String> {
+    let mut out = String::new();
+    for (index, piece) in pieces().into_iter().enumerate() {
+        let text = match piece {
+            Piece::Items(tokens) => match syn::parse2::<syn::File>(tokens) {
+                Ok(file) => unparse_spaced(file),
+                Err(error) => {
+                    let text = match pieces().into_iter().nth(index) {
+                        Some(Piece::Items(tokens)) => tokens.to_string(),
+                        _ => String::new(),
+                    };
+                    let excerpt: String = text.chars().take(200).collect();
+                    return Err(format!("emitted invalid Rust ({error}), starting: {excerpt}"));
+                }
+            },
+            Piece::Table(table) => table.render()?,
+            Piece::Text(text) => {
+                syn::parse_file(&text).map_err(|error| format!("emitted invalid Rust ({error})"))?;
+                text
+            }
+        };
+        if text.is_empty() {
+            continue;
         }
-    };
-    format!("// {HEADER_TEXT}\n// Source: {source}\n\n{body}")
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&text);
+    }
+    Ok(out)
 }
 
 /// prettyplease output with a blank line between top-level items (but not inside a run of

@@ -1,16 +1,15 @@
-//! The files of one service: its module root (service info, client, re-exports), its types and
-//! its service-wide error codes.
+//! The files of one service: its module root (service info, client, re-exports), its types, its
+//! service-wide error codes and its examples.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::action::ActionNames;
-use super::data::{enumeration, ident, structure};
+use super::Piece;
 use super::docs::{inner_markdown_attrs, prose};
-use super::errors::error_code_enum;
-use crate::ir::Service;
+use super::types::{enumeration, error_code_enum, structure};
+use crate::ir::{ErrorCode, Field, Scalar, Service, TypeRef};
 
-/// `services/<module>/mod.rs`.
+/// `<module>/mod.rs`.
 pub fn module_root(service: &Service) -> TokenStream {
     let module_doc = {
         let mut text = format!("{} (`{}`, API version {}).", prose(&service.title), service.name, service.version);
@@ -28,34 +27,31 @@ pub fn module_root(service: &Service) -> TokenStream {
     let example = doc_example(service);
     let (name, version, endpoint, mainland) =
         (&service.name, &service.version, &service.endpoint, &service.mainland_endpoint);
-    let modules: Vec<_> = service.actions.iter().map(|action| ident(&action.snake)).collect();
-    let infos: Vec<_> = service.actions.iter().map(|action| ActionNames::of(action).info).collect();
+    // The service's files are included into its module, so its items need no re-export and
+    // every name is one of the module's (validation claimed each in its namespace).
+    let files = ["errors.rs".to_owned(), "types.rs".to_owned()]
+        .into_iter()
+        .chain(service.actions.iter().map(|action| format!("{}.rs", action.names.module)));
+    let infos = service.actions.iter().map(|action| format_ident!("{}", action.names.info));
     let client_doc = format!(
         " A client of {} (`{}`). Cheap to clone: clones share connections and rate limits.",
         prose(&service.title),
         service.name
     );
-    // A service without enums or structures has nothing to re-export (and the glob would warn).
-    let types_export = if service.enums.is_empty() && service.structures.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(
-            pub use types::*;
-        )
-    };
     quote! {
         #module_doc
         #example
 
-        mod errors;
-        mod types;
-        #( mod #modules; )*
+        #( ::core::include!(#files); )*
+
+        #[cfg(any(test, feature = "mock"))]
+        mod examples;
         #[cfg(test)]
         mod tests;
 
-        pub use errors::ErrorCode;
-        #types_export
-        #( pub use #modules::*; )*
+        /// The spec's examples, what the mock server answers with (feature `mock`).
+        #[cfg(any(test, feature = "mock"))]
+        pub use self::examples::EXAMPLES;
 
         /// The service as its spec describes it.
         pub static SERVICE: ::tcapi_runtime::ServiceInfo = ::tcapi_runtime::ServiceInfo {
@@ -63,6 +59,7 @@ pub fn module_root(service: &Service) -> TokenStream {
             version: #version,
             endpoint: #endpoint,
             mainland_endpoint: #mainland,
+            error_facts: <ErrorCode as ::tcapi_runtime::ErrorCode>::facts_of,
         };
 
         /// Every action of the service, for the mock server and for tools.
@@ -94,7 +91,7 @@ pub fn module_root(service: &Service) -> TokenStream {
             pub async fn send<A: ::tcapi_runtime::Action>(
                 &self,
                 request: &A,
-            ) -> Result<A::Output, ::tcapi_runtime::Error<A::ErrorCode>> {
+            ) -> ::core::result::Result<A::Output, ::tcapi_runtime::Error<A::ErrorCode>> {
                 self.runtime.send(request).await
             }
         }
@@ -108,7 +105,7 @@ fn doc_example(service: &Service) -> TokenStream {
         let setters: Option<String> = action
             .request
             .iter()
-            .filter(|field| !field.optional)
+            .filter(|field| field.required)
             .map(|field| Some(format!("\n    .{}({})", field.rust_name, example_argument(service, field)?)))
             .collect();
         Some((action, setters?))
@@ -117,14 +114,13 @@ fn doc_example(service: &Service) -> TokenStream {
     let code = format!(
         "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = tcapi::{module}::Client::new(tcapi::Config::from_env()?);\nlet response = client\n    .{method}(){setters}\n    .send()\n    .await?;\nprintln!(\"{{response:?}}\");\n# Ok(())\n# }}\n```",
         module = service.module,
-        method = action.snake,
+        method = action.names.module,
     );
     inner_markdown_attrs(&format!("\n{code}"))
 }
 
 /// An argument of the right type for the doc example; `None` for a structure.
-fn example_argument(service: &Service, field: &crate::ir::Field) -> Option<String> {
-    use crate::ir::{Scalar, TypeRef};
+fn example_argument(service: &Service, field: &Field) -> Option<String> {
     let element = match &field.ty {
         TypeRef::Scalar(Scalar::Int64 | Scalar::UInt64) => "1".to_owned(),
         TypeRef::Scalar(Scalar::Float) => "1.0".to_owned(),
@@ -139,36 +135,36 @@ fn example_argument(service: &Service, field: &crate::ir::Field) -> Option<Strin
     Some(if field.list { format!("[{element}]") } else { element })
 }
 
-/// `services/<module>/types.rs`: the spec's enums and structures.
-pub fn types_file(service: &Service) -> TokenStream {
-    let enums = service.enums.iter().map(enumeration);
+/// `<module>/types.rs`: the spec's enums and structures.
+pub fn types_file(service: &Service) -> Vec<Piece> {
+    // Included into the service's module, so no inner doc comment.
+    let mut pieces: Vec<Piece> = service.enums.iter().map(|item| Piece::Table(enumeration(item))).collect();
     let structures = service.structures.iter().map(structure);
-    let imports = if service.enums.is_empty() && service.structures.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    };
-    quote! {
-        //! Enumerations and data structures of the service.
-        #imports
-        #( #enums )*
-        #( #structures )*
-    }
+    pieces.push(Piece::Items(quote!( #( #structures )* )));
+    pieces
 }
 
-/// `services/<module>/errors.rs`: the service-wide error-code enum.
-pub fn errors_file(service: &Service) -> TokenStream {
-    let name = format_ident!("ErrorCode");
+/// `<module>/errors.rs`: the service-wide error-code enum.
+pub fn errors_file(service: &Service, common: &[ErrorCode]) -> Vec<Piece> {
     let doc = format!(
         "Every error code of {} (`{}`): its own codes and the common codes.",
         prose(&service.title),
         service.name
     );
-    let item = error_code_enum(&name, &doc, &service.errors);
+    vec![Piece::Table(error_code_enum("ErrorCode", &doc, &service.errors, common))]
+}
+
+/// `<module>/examples.rs`: the spec's examples, in test builds and for the mock server only.
+pub fn examples_file(service: &Service) -> TokenStream {
+    let examples = service.actions.iter().flat_map(|action| {
+        action.examples.iter().map(move |example| {
+            let (name, title, request, response) = (&action.name, &example.title, &example.request, &example.response);
+            quote!(::tcapi_runtime::ExampleInfo { action: #name, title: #title, request: #request, response: #response })
+        })
+    });
     quote! {
-        //! The service-wide error codes.
-        #item
+        //! The spec's examples: what the mock server answers with and the tests check.
+        /// Every example of the service's actions, in spec order.
+        pub static EXAMPLES: &[::tcapi_runtime::ExampleInfo] = &[ #( #examples ),* ];
     }
 }

@@ -10,9 +10,9 @@ use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::{HeaderValue, Request, Response};
 use sha2::{Digest, Sha256};
-use tcapi::runtime::sign::{self, RequestParts, RequestTemplate, SignError};
-use tcapi::runtime::{Credentials, Endpoint, HttpTransport, RateLimit, Site, TransportFuture};
 use tcapi::ssl::{CertificateOrderSubmitRequest, VerifyType};
+use tcapi_runtime::sign::{self, RequestParts, RequestTemplate, SignError};
+use tcapi_runtime::{Credentials, Endpoint, HttpTransport, RateLimit, Site, TransportFuture};
 
 /// The body of a successful `CertificateOrderSubmit` (the spec's example).
 pub const SUCCESS_BODY: &str = include_str!("../data/success.json");

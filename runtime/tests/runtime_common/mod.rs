@@ -3,72 +3,60 @@
 
 #![allow(dead_code)]
 
-use std::fmt;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use tcapi::runtime::action::fmt_error_code;
-use tcapi::runtime::mock::{MockServer, example_credentials};
-use tcapi::runtime::{Action, ActionInfo, Client, ErrorCode, ExampleInfo, RetryPolicy, ServiceInfo};
+use tcapi_runtime::mock::{MockServer, example_credentials};
+use tcapi_runtime::{Action, ActionInfo, Client, CodeFacts, ErrorCode, ExampleInfo, RetryPolicy, ServiceInfo};
 
 pub static SSL: ServiceInfo = ServiceInfo {
     name: "ssl",
     version: "2019-12-05",
     endpoint: "ssl.intl.tencentcloudapi.com",
     mainland_endpoint: "ssl.tencentcloudapi.com",
+    error_facts: <CertificateOrderSubmitErrorCode as ErrorCode>::facts_of,
 };
 
 pub const EXAMPLE_RESPONSE: &str = r#"{"Response":{"OrderId":"Dsqef134","Status":1,"IsAudited":false,"RequestId":"3c140219-cfe9-470e-b241-907877d6fb03"}}"#;
 
-pub static CERTIFICATE_ORDER_SUBMIT: ActionInfo = ActionInfo {
-    name: "CertificateOrderSubmit",
-    service: &SSL,
-    rate_limit: Some(10),
-    region_required: false,
-    unsigned: false,
-    examples: &[ExampleInfo {
-        title: "Submit a certificate order",
-        request: r#"{"CertId":"Dsqef134","DeleteDnsAutoRecord":1,"VerifyType":"DNS"}"#,
-        response: EXAMPLE_RESPONSE,
-    }],
-};
+pub static CERTIFICATE_ORDER_SUBMIT: ActionInfo = ActionInfo::new("CertificateOrderSubmit", &SSL).rate_limit(10);
 
-#[derive(Debug, Clone, Serialize)]
+pub static EXAMPLES: &[ExampleInfo] = &[ExampleInfo {
+    action: "CertificateOrderSubmit",
+    title: "Submit a certificate order",
+    request: r#"{"CertId":"Dsqef134","DeleteDnsAutoRecord":1,"VerifyType":"DNS"}"#,
+    response: EXAMPLE_RESPONSE,
+}];
+
+#[derive(Debug, Clone, Default, PartialEq, tcapi_runtime::Wire)]
 pub struct CertificateOrderSubmitRequest {
-    #[serde(rename = "CertId")]
-    pub cert_id: String,
-    #[serde(
-        rename = "DeleteDnsAutoRecord",
-        with = "tcapi::runtime::wire::int_bool_option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[wire(required)]
+    pub cert_id: Option<String>,
+    #[wire(int_bool)]
     pub delete_dns_auto_record: Option<bool>,
-    #[serde(rename = "VerifyType", skip_serializing_if = "Option::is_none")]
     pub verify_type: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, tcapi_runtime::Wire)]
 pub struct CertificateOrderSubmitResponse {
-    #[serde(rename = "OrderId")]
     pub order_id: String,
-    #[serde(rename = "Status")]
     pub status: i64,
-    #[serde(rename = "IsAudited")]
     pub is_audited: bool,
-    #[serde(rename = "RequestId")]
     pub request_id: String,
+    #[wire(corrections)]
+    pub corrections: tcapi_runtime::Corrections,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CertificateOrderSubmitErrorCode {
-    FailedOperationCertificateNotFound,
-    FailedOperationNetworkError,
-    FailedOperationCertificateStatusNotAllowVerify,
-    AuthFailureSignatureExpire,
-    RequestLimitExceeded,
-    InternalError,
-    Unknown(String),
+tcapi_runtime::error_codes! {
+    /// The codes the runtime's tests use.
+    pub enum CertificateOrderSubmitErrorCode {
+        FailedOperationCertificateNotFound = ("FailedOperation.CertificateNotFound", CodeFacts::new("The certificate does not exist.")),
+        FailedOperationNetworkError = ("FailedOperation.NetworkError", CodeFacts::new("The CA system is busy.").retryable()),
+        FailedOperationCertificateStatusNotAllowVerify = ("FailedOperation.CertificateStatusNotAllowVerify", CodeFacts::new("The certificate status does not allow this.")),
+        AuthFailureSignatureExpire = ("AuthFailure.SignatureExpire", CodeFacts::new("Signature expired.").hint("check the system clock: the server rejects requests signed more than 5 minutes away from its time")),
+        AuthFailureSignatureFailure = ("AuthFailure.SignatureFailure", CodeFacts::new("Signature verification failed.").hint("check the secret key (it does not match the secret id)")),
+        RequestLimitExceeded = ("RequestLimitExceeded", CodeFacts::new("Too many requests.")),
+        InternalError = ("InternalError", CodeFacts::new("Internal error.")),
+    }
 }
 
 /// A documented code: (code, variant, documented message, retryable).
@@ -103,36 +91,6 @@ pub const CODES: &[DocumentedCode] = &[
     ("InternalError", || CertificateOrderSubmitErrorCode::InternalError, "Internal error.", false),
 ];
 
-impl fmt::Display for CertificateOrderSubmitErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_error_code(self, f)
-    }
-}
-
-impl ErrorCode for CertificateOrderSubmitErrorCode {
-    fn from_code(code: &str) -> Self {
-        CODES
-            .iter()
-            .find(|(known, ..)| *known == code)
-            .map_or_else(|| CertificateOrderSubmitErrorCode::Unknown(code.to_owned()), |(_, variant, ..)| variant())
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            CertificateOrderSubmitErrorCode::Unknown(code) => code,
-            known => CODES.iter().find(|(_, variant, ..)| variant() == *known).map_or("", |(code, ..)| code),
-        }
-    }
-
-    fn documented_message(&self) -> Option<&'static str> {
-        CODES.iter().find(|(_, variant, ..)| variant() == *self).map(|(_, _, message, _)| *message)
-    }
-
-    fn is_retryable(&self) -> bool {
-        CODES.iter().any(|(_, variant, _, retryable)| variant() == *self && *retryable)
-    }
-}
-
 impl Action for CertificateOrderSubmitRequest {
     type Output = CertificateOrderSubmitResponse;
     type ErrorCode = CertificateOrderSubmitErrorCode;
@@ -141,7 +99,7 @@ impl Action for CertificateOrderSubmitRequest {
 
 pub fn request() -> CertificateOrderSubmitRequest {
     CertificateOrderSubmitRequest {
-        cert_id: "Dsqef134".into(),
+        cert_id: Some("Dsqef134".into()),
         delete_dns_auto_record: Some(true),
         verify_type: Some("DNS".into()),
     }
@@ -152,8 +110,14 @@ pub async fn mock() -> MockServer {
 }
 
 /// A mock of the test action that verifies signatures made with `credentials`.
-pub async fn mock_with_credentials(credentials: tcapi::runtime::Credentials) -> MockServer {
-    match MockServer::builder().credentials(credentials).actions(&[&CERTIFICATE_ORDER_SUBMIT]).start().await {
+pub async fn mock_with_credentials(credentials: tcapi_runtime::Credentials) -> MockServer {
+    match MockServer::builder()
+        .credentials(credentials)
+        .actions(&[&CERTIFICATE_ORDER_SUBMIT])
+        .examples(EXAMPLES)
+        .start()
+        .await
+    {
         Ok(server) => server,
         Err(error) => panic!("mock server failed to start: {error}"),
     }
@@ -163,9 +127,9 @@ pub async fn mock_with_credentials(credentials: tcapi::runtime::Credentials) -> 
 /// test sets one.
 pub fn client_for(
     server: &MockServer,
-    configure: impl FnOnce(tcapi::runtime::ConfigBuilder) -> tcapi::runtime::ConfigBuilder,
+    configure: impl FnOnce(tcapi_runtime::ConfigBuilder) -> tcapi_runtime::ConfigBuilder,
 ) -> Client {
-    let builder = server.config_builder().rate_limit(tcapi::runtime::RateLimit::Disabled).retry_policy(
+    let builder = server.config_builder().rate_limit(tcapi_runtime::RateLimit::Disabled).retry_policy(
         RetryPolicy::default().with_base_delay(Duration::from_millis(5)).with_max_delay(Duration::from_millis(20)),
     );
     match configure(builder).build() {

@@ -98,7 +98,12 @@ pub fn convert(
         let context = format!("structure {wire}");
         let fields = converter.fields(&object.members, Place::Structure(usage), &context, &mut notes)?;
         let name = type_names.get(*wire).cloned().unwrap_or_else(|| (*wire).to_owned());
-        structures.insert(name, StructureSpec { doc: doc_text(&object.document), fields });
+        let usage = match usage {
+            Usage::In => tcgen::spec::Usage::In,
+            Usage::Out => tcgen::spec::Usage::Out,
+            Usage::Both => tcgen::spec::Usage::Both,
+        };
+        structures.insert(name, StructureSpec { doc: doc_text(&object.document), usage, fields });
     }
 
     let mut actions = IndexMap::new();
@@ -113,9 +118,10 @@ pub fn convert(
             title: if title.is_empty() { name.clone() } else { title.clone() },
             doc: if doc.is_empty() { if title.is_empty() { name.clone() } else { title } } else { doc },
             rate_limit: None,
-            region: RegionUse::Optional,
+            region: None,
             deprecated: action.is_deprecated(),
             unsigned: action.skip_sign,
+            idempotency_token: None,
             request,
             response,
             errors: None,
@@ -129,6 +135,10 @@ pub fn convert(
                 Err(why) => notes.examples_dropped.push(format!("{label} {name} {why}")),
             }
         }
+        // Tencent's idempotency parameter: the client fills it and may then retry a timed-out call.
+        if spec.request.get("ClientToken").is_some_and(|field| field.ty == "string" && !field.list) {
+            spec.idempotency_token = Some("ClientToken".to_owned());
+        }
         actions.insert(name.clone(), spec);
     }
 
@@ -141,6 +151,7 @@ pub fn convert(
             endpoint: format!("{short_name}.intl.tencentcloudapi.com"),
             mainland_endpoint: format!("{short_name}.tencentcloudapi.com"),
             module,
+            region: RegionUse::Optional,
         },
         errors: error_codes(metadata.error_codes.as_deref().unwrap_or_default(), common, &label, &mut notes),
         enums: IndexMap::new(),
@@ -306,7 +317,7 @@ fn error_codes(
         }
         let message = if message.is_empty() { NO_MESSAGE.to_owned() } else { message };
         let retryable = common.get(code).is_some_and(|spec| spec.retryable);
-        errors.insert(code.clone(), ErrorSpec { message, retryable, variant: renamed_variant });
+        errors.insert(code.clone(), ErrorSpec { message, retryable, variant: renamed_variant, hint: None });
     }
     errors
 }

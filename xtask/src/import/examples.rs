@@ -387,6 +387,7 @@ mod tests {
             "Filter".to_owned(),
             StructureSpec {
                 doc: String::new(),
+                usage: tcgen::spec::Usage::Both,
                 fields: [("Name".to_owned(), field("string", false)), ("Values".to_owned(), field("string", true))]
                     .into_iter()
                     .collect(),

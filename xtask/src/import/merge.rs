@@ -100,7 +100,7 @@ impl Merger<'_> {
             (Some(curated), Some(imported)) => {
                 let context = format!("{label} structure {name}");
                 let fields = self.fields(&context, Role::Member, &curated.fields, &imported.fields);
-                Some(StructureSpec { doc: curated.doc.clone(), fields })
+                Some(StructureSpec { doc: curated.doc.clone(), usage: curated.usage, fields })
             }
             (Some(curated), None) => {
                 self.lag(format!("{label}: structure {name} is in the spec but not in the metadata"));

@@ -24,8 +24,9 @@ pub fn infer(action: &ActionSpec, structures: &IndexMap<String, StructureSpec>) 
     }
     Some(PaginateSpec {
         items: items.clone(),
-        offset: "Offset".to_owned(),
-        limit: "Limit".to_owned(),
-        total: "TotalCount".to_owned(),
+        offset: Some("Offset".to_owned()),
+        limit: Some("Limit".to_owned()),
+        total: Some("TotalCount".to_owned()),
+        ..PaginateSpec::default()
     })
 }

@@ -25,17 +25,22 @@
 //! # }
 //! ```
 
-mod errors;
-mod types;
-mod put_item;
-mod list_items;
+::core::include!("errors.rs");
+
+::core::include!("types.rs");
+
+::core::include!("put_item.rs");
+
+::core::include!("list_items.rs");
+
+#[cfg(any(test, feature = "mock"))]
+mod examples;
 #[cfg(test)]
 mod tests;
 
-pub use errors::ErrorCode;
-pub use types::*;
-pub use put_item::*;
-pub use list_items::*;
+/// The spec's examples, what the mock server answers with (feature `mock`).
+#[cfg(any(test, feature = "mock"))]
+pub use self::examples::EXAMPLES;
 
 /// The service as its spec describes it.
 pub static SERVICE: ::tcapi_runtime::ServiceInfo = ::tcapi_runtime::ServiceInfo {
@@ -43,6 +48,7 @@ pub static SERVICE: ::tcapi_runtime::ServiceInfo = ::tcapi_runtime::ServiceInfo 
     version: "2021-03-04",
     endpoint: "demo.intl.tencentcloudapi.com",
     mainland_endpoint: "demo.tencentcloudapi.com",
+    error_facts: <ErrorCode as ::tcapi_runtime::ErrorCode>::facts_of,
 };
 
 /// Every action of the service, for the mock server and for tools.
@@ -76,7 +82,7 @@ impl Client {
     pub async fn send<A: ::tcapi_runtime::Action>(
         &self,
         request: &A,
-    ) -> Result<A::Output, ::tcapi_runtime::Error<A::ErrorCode>> {
+    ) -> ::core::result::Result<A::Output, ::tcapi_runtime::Error<A::ErrorCode>> {
         self.runtime.send(request).await
     }
 }
