@@ -1,10 +1,11 @@
 //! The hand-written runtime every generated action calls into.
 //!
 //! One module, one job: [`action`] (the contract with generated code), [`config`] (settings),
-//! [`credentials`] (where secrets come from), [`sign`] (TC3-HMAC-SHA256), [`transport`] (HTTP),
-//! `decode` (reading responses, private), [`rate_limit`] (pacing), [`retry`] (what is retried),
-//! [`client`] (the send path), [`error`] (what can go wrong), [`wire`] (serde adapters) and,
-//! behind the `mock` feature, `mock` (a test server that verifies signatures).
+//! [`credentials`] (where secrets come from), [`sign`] (TC3-HMAC-SHA256), [`verify`] (checking
+//! signatures, written apart from the signer), [`transport`] (HTTP), `decode` (reading responses,
+//! private), [`rate_limit`] (pacing), [`retry`] (what is retried), [`client`] (the send path),
+//! [`error`] (what can go wrong), [`wire`] (serde adapters) and, behind the `mock` feature, `mock`
+//! (a test server that verifies signatures with [`verify`]).
 
 pub mod action;
 pub mod client;
@@ -19,6 +20,7 @@ pub mod rate_limit;
 pub mod retry;
 pub mod sign;
 pub mod transport;
+pub mod verify;
 pub mod wire;
 
 pub use action::{Action, ActionInfo, ErrorCode, ExampleInfo, ServiceInfo};
