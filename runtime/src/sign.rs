@@ -1,14 +1,15 @@
-//! TC3-HMAC-SHA256 request signing, over the exact body bytes sent, and its verifier.
+//! TC3-HMAC-SHA256 request signing, over the exact body bytes sent.
 //!
 //! Only `content-type` and `host` are signed (as the official SDKs do); the `X-TC-*` headers are
-//! not part of the signature.
+//! not part of the signature. Signatures are checked by [`crate::verify`], written apart from this
+//! code so that the mock server is a second opinion on it.
 
 use std::sync::{Mutex, PoisonError};
 
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
+use http::{HeaderMap, HeaderValue, Method, Request};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
@@ -200,7 +201,7 @@ impl SigningKeys {
     }
 }
 
-/// The signing MAC, fed with the string to sign, ready to finalize or verify.
+/// The signing MAC, fed with the string to sign, ready to finalize.
 ///
 /// The canonical request is streamed into SHA-256 and the string to sign into the MAC rather
 /// than formatted first: signing is then little more than the hashing it must do (BENCHMARKS.md).
@@ -406,106 +407,6 @@ pub fn signed_request(
     RequestTemplate::new(parts)?.signed(credentials, timestamp, body)
 }
 
-/// Why a request's signature was rejected; each maps to the API's error code.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerifyError {
-    /// A header the signature needs is missing or malformed (`AuthFailure.InvalidAuthorization`).
-    #[error("the request's {0} is missing or malformed")]
-    Malformed(&'static str),
-    /// The secret id is not the expected one (`AuthFailure.SecretIdNotFound`).
-    #[error("unknown secret id")]
-    UnknownSecretId,
-    /// The timestamp is more than 5 minutes away from now (`AuthFailure.SignatureExpire`).
-    #[error("the timestamp is more than 5 minutes away from the server's clock")]
-    Expired,
-    /// The token does not match (`AuthFailure.TokenFailure`).
-    #[error("the token is missing or wrong")]
-    Token,
-    /// The signature does not match the request (`AuthFailure.SignatureFailure`).
-    #[error("the signature does not match")]
-    Signature,
-}
-
-impl VerifyError {
-    /// The API's error code for this rejection.
-    pub fn code(&self) -> &'static str {
-        match self {
-            VerifyError::Malformed(_) => "AuthFailure.InvalidAuthorization",
-            VerifyError::UnknownSecretId => "AuthFailure.SecretIdNotFound",
-            VerifyError::Expired => "AuthFailure.SignatureExpire",
-            VerifyError::Token => "AuthFailure.TokenFailure",
-            VerifyError::Signature => "AuthFailure.SignatureFailure",
-        }
-    }
-}
-
-/// How far a request's timestamp may be from the verifier's clock, as the API allows.
-pub const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
-
-/// Checks a received request's signature the way the API does: recomputes it from the request's
-/// `Host`, `Content-Type`, `X-TC-Timestamp` and body with `credentials`, and compares in constant
-/// time. `now` is the verifier's Unix time.
-pub fn verify(
-    header_map: &HeaderMap,
-    body: &[u8],
-    credentials: &Credentials,
-    service: &str,
-    now: i64,
-) -> Result<(), VerifyError> {
-    let header = |name: &HeaderName, what: &'static str| {
-        header_map.get(name).and_then(|value| value.to_str().ok()).ok_or(VerifyError::Malformed(what))
-    };
-    let authorization = header(&AUTHORIZATION, "Authorization header")?;
-    let timestamp: i64 = header(&headers::TIMESTAMP, "X-TC-Timestamp header")?
-        .parse()
-        .map_err(|_| VerifyError::Malformed("X-TC-Timestamp header"))?;
-    let host = header(&HOST, "Host header")?;
-    let content_type = header(&CONTENT_TYPE, "Content-Type header")?;
-
-    let fields = authorization
-        .strip_prefix(ALGORITHM)
-        .and_then(|rest| rest.strip_prefix(' '))
-        .ok_or(VerifyError::Malformed("Authorization algorithm"))?;
-    let mut credential = None;
-    let mut signed_headers = None;
-    let mut signature = None;
-    for field in fields.split(", ") {
-        match field.split_once('=') {
-            Some(("Credential", value)) => credential = Some(value),
-            Some(("SignedHeaders", value)) => signed_headers = Some(value),
-            Some(("Signature", value)) => signature = Some(value),
-            _ => return Err(VerifyError::Malformed("Authorization header")),
-        }
-    }
-    let credential = credential.ok_or(VerifyError::Malformed("Authorization Credential"))?;
-    let signature = signature
-        .and_then(|hex_text| const_hex::decode(hex_text).ok())
-        .ok_or(VerifyError::Malformed("Authorization Signature"))?;
-    if signed_headers != Some(SIGNED_HEADERS) {
-        return Err(VerifyError::Malformed("Authorization SignedHeaders"));
-    }
-    let (secret_id, scope) = credential.split_once('/').ok_or(VerifyError::Malformed("Authorization Credential"))?;
-    if secret_id != credentials.secret_id() {
-        return Err(VerifyError::UnknownSecretId);
-    }
-    if (now - timestamp).abs() > MAX_CLOCK_SKEW_SECONDS {
-        return Err(VerifyError::Expired);
-    }
-    match (header_map.get(&headers::TOKEN), credentials.token()) {
-        (None, None) => {}
-        (Some(sent), Some(expected)) if sent.as_bytes() == expected.expose_secret().as_bytes() => {}
-        _ => return Err(VerifyError::Token),
-    }
-    let date = utc_date(timestamp).ok_or(VerifyError::Malformed("X-TC-Timestamp header"))?;
-    let expected_scope = format!("{}/{service}/tc3_request", String::from_utf8_lossy(&date));
-    if scope != expected_scope {
-        return Err(VerifyError::Signature);
-    }
-    let input = SigningInput { service, host, content_type, timestamp, body };
-    signing_mac(credentials, &date, &input).verify_slice(&signature).map_err(|_| VerifyError::Signature)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,32 +524,6 @@ mod tests {
     }
 
     #[test]
-    fn verify_accepts_the_signed_request_and_rejects_changes() {
-        let credentials = credentials().with_token("temporary-token");
-        let request = signed_vector_1(&credentials);
-        let now = 1_700_000_010;
-        let check = |headers: &HeaderMap, body: &[u8], credentials: &Credentials, now| {
-            verify(headers, body, credentials, "ssl", now)
-        };
-        assert_eq!(check(request.headers(), request.body(), &credentials, now), Ok(()));
-        assert_eq!(check(request.headers(), b"{}", &credentials, now), Err(VerifyError::Signature));
-        let other_key = Credentials::new(SECRET_ID, "another-key").with_token("temporary-token");
-        assert_eq!(check(request.headers(), request.body(), &other_key, now), Err(VerifyError::Signature));
-        let no_token = credentials_without_token();
-        assert_eq!(check(request.headers(), request.body(), &no_token, now), Err(VerifyError::Token));
-        assert_eq!(check(request.headers(), request.body(), &credentials, now + 301), Err(VerifyError::Expired));
-        assert_eq!(verify(request.headers(), request.body(), &credentials, "cvm", now), Err(VerifyError::Signature));
-        let mut headers = request.headers().clone();
-        headers.insert(HOST, HeaderValue::from_static("evil.example"));
-        assert_eq!(check(&headers, request.body(), &credentials, now), Err(VerifyError::Signature));
-        headers.remove(AUTHORIZATION);
-        assert_eq!(
-            check(&headers, request.body(), &credentials, now),
-            Err(VerifyError::Malformed("Authorization header"))
-        );
-    }
-
-    #[test]
     fn kept_signing_keys_sign_like_fresh_ones_for_every_date_and_service() {
         let kept = credentials();
         let vector_2 = SigningInput { service: "cvm", timestamp: 1_551_113_065, ..vector_1() };
@@ -679,9 +554,5 @@ mod tests {
         // The oldest were dropped and are derived again when needed.
         let first = SigningInput { service: &services[0], ..vector_1() };
         assert_eq!(authorization(&kept, &first), authorization(&credentials(), &first));
-    }
-
-    fn credentials_without_token() -> Credentials {
-        credentials()
     }
 }
