@@ -411,67 +411,80 @@ pub fn signed_request(
 mod tests {
     use super::*;
 
-    // The reference's vectors (produced by the official Python SDK's own code).
-    const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
-    const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
-    const VECTOR_1_BODY: &str = r#"{"CertId": "Dsqef134", "DeleteDnsAutoRecord": 1, "VerifyType": "DNS"}"#;
-    const VECTOR_2_BODY: &str =
-        r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+    use std::sync::LazyLock;
 
-    fn credentials() -> Credentials {
-        Credentials::new(SECRET_ID, SECRET_KEY)
+    /// The TC3 vectors (tests/data/tc3-vectors.json), shared with the verifier's tests.
+    #[derive(serde::Deserialize)]
+    struct Vectors {
+        secret_id: String,
+        secret_key: String,
+        vectors: Vec<Vector>,
     }
 
-    fn vector_1() -> SigningInput<'static> {
-        SigningInput {
-            service: "ssl",
-            host: "ssl.intl.tencentcloudapi.com",
-            content_type: "application/json",
-            timestamp: 1_700_000_000,
-            body: VECTOR_1_BODY.as_bytes(),
+    #[derive(serde::Deserialize)]
+    struct Vector {
+        name: String,
+        service: String,
+        host: String,
+        content_type: String,
+        timestamp: i64,
+        date: String,
+        body: String,
+        body_sha256: String,
+        canonical_request_sha256: String,
+        authorization: String,
+    }
+
+    impl Vector {
+        fn input(&self) -> SigningInput<'_> {
+            SigningInput {
+                service: &self.service,
+                host: &self.host,
+                content_type: &self.content_type,
+                timestamp: self.timestamp,
+                body: self.body.as_bytes(),
+            }
         }
     }
 
-    #[test]
-    fn vector_1_certificate_order_submit() {
-        let input = vector_1();
-        assert_eq!(
-            &hex32(&Sha256::digest(input.body)),
-            b"2cf828c2059629228bbd0dfbf165f526a162411f357ec26ac1b9d726f2b75e58"
-        );
-        // The reference's StringToSign ends with this hash of the canonical request.
-        assert_eq!(
-            &canonical_request_hash(&input),
-            b"ee7ec8d96471791832b1f28b0356e1e0dd9435fb9179f7d9ba597aa60077abab"
-        );
-        assert_eq!(utc_date(input.timestamp), Some(*b"2023-11-14"));
-        assert_eq!(
-            authorization(&credentials(), &input),
-            Ok("TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2023-11-14/ssl/tc3_request, \
-                SignedHeaders=content-type;host, \
-                Signature=6156c17554a2309a04dac1b6e1f76b73b1158c2d457ff0a952615b314ea7b15a"
-                .to_owned())
-        );
+    static VECTORS: LazyLock<Vectors> =
+        LazyLock::new(|| match serde_json::from_str(include_str!("../tests/data/tc3-vectors.json")) {
+            Ok(vectors) => vectors,
+            Err(error) => panic!("tests/data/tc3-vectors.json: {error}"),
+        });
+
+    fn vector(name: &str) -> &'static Vector {
+        match VECTORS.vectors.iter().find(|vector| vector.name == name) {
+            Some(vector) => vector,
+            None => panic!("no vector {name}"),
+        }
+    }
+
+    fn credentials() -> Credentials {
+        Credentials::new(&VECTORS.secret_id, &VECTORS.secret_key)
+    }
+
+    fn vector_1() -> SigningInput<'static> {
+        vector("certificate_order_submit").input()
     }
 
     #[test]
-    fn vector_2_documentation_example() {
+    fn the_vectors_sign_as_published() {
+        assert_eq!(VECTORS.vectors.len(), 2);
+        for vector in &VECTORS.vectors {
+            let input = vector.input();
+            let name = &vector.name;
+            assert_eq!(&hex32(&Sha256::digest(input.body)), vector.body_sha256.as_bytes(), "{name}");
+            assert_eq!(&canonical_request_hash(&input), vector.canonical_request_sha256.as_bytes(), "{name}");
+            assert_eq!(
+                utc_date(input.timestamp).as_ref().map(<[u8; 10]>::as_slice),
+                Some(vector.date.as_bytes()),
+                "{name}"
+            );
+            assert_eq!(authorization(&credentials(), &input).as_ref(), Ok(&vector.authorization), "{name}");
+        }
         // The body's `\u672a` escapes are literal ASCII in the signed bytes.
-        assert!(VECTOR_2_BODY.contains(r"\u672a"));
-        let input = SigningInput {
-            service: "cvm",
-            host: "cvm.tencentcloudapi.com",
-            content_type: "application/json; charset=utf-8",
-            timestamp: 1_551_113_065,
-            body: VECTOR_2_BODY.as_bytes(),
-        };
-        let header = authorization(&credentials(), &input).unwrap_or_default();
-        assert_eq!(
-            header,
-            "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, \
-             SignedHeaders=content-type;host, \
-             Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
-        );
+        assert!(vector("describe_instances").body.contains(r"\u672a"));
     }
 
     fn signed_vector_1(credentials: &Credentials) -> Request<Bytes> {
@@ -487,7 +500,8 @@ mod tests {
             region: None,
             language: "en-US",
         };
-        match signed_request(credentials, &parts, 1_700_000_000, Bytes::from_static(VECTOR_1_BODY.as_bytes())) {
+        let vector = vector("certificate_order_submit");
+        match signed_request(credentials, &parts, vector.timestamp, Bytes::from(vector.body.clone())) {
             Ok(request) => request,
             Err(error) => panic!("signing failed: {error}"),
         }
@@ -507,10 +521,7 @@ mod tests {
         assert_eq!(get("x-tc-requestclient"), REQUEST_CLIENT);
         assert!(h.get("x-tc-region").is_none());
         assert!(h.get("x-tc-token").is_none());
-        assert!(
-            get("authorization")
-                .ends_with("Signature=6156c17554a2309a04dac1b6e1f76b73b1158c2d457ff0a952615b314ea7b15a")
-        );
+        assert_eq!(get("authorization"), vector("certificate_order_submit").authorization);
         assert!(h.get("authorization").is_some_and(HeaderValue::is_sensitive));
     }
 
@@ -537,7 +548,7 @@ mod tests {
         assert!(authorization(&clone, &SigningInput { service: "cvm", ..vector_1() }).is_ok());
         assert_eq!(kept.signing_keys().len(), 2);
         // Other credentials keep their own, derived from their own secret.
-        let other = Credentials::new(SECRET_ID, "another-key");
+        let other = Credentials::new(&VECTORS.secret_id, "another-key");
         assert_ne!(authorization(&kept, &vector_1()), authorization(&other, &vector_1()));
         assert_eq!(other.signing_keys().len(), 1);
     }
