@@ -3,10 +3,11 @@
 //! Users depend on `tcapi`, which re-exports what they use from here. One module, one job:
 //! [`action`] (the contract with generated code), [`codes`] (error-code facts and enums),
 //! [`wire`] (reading and writing the API's JSON, with error correction), [`config`] (settings),
-//! [`credentials`] (where secrets come from), [`sign`] (TC3-HMAC-SHA256), [`transport`] (HTTP),
-//! `decode` (reading responses, private), [`rate_limit`] (pacing), [`retry`] (what is retried),
-//! [`client`] (the send path), [`paginate`] (walking pages), [`error`] (what can go wrong) and,
-//! behind the `mock` feature, [`mock`] (a test server that verifies signatures).
+//! [`credentials`] (where secrets come from), [`sign`] (TC3-HMAC-SHA256), [`verify`] (checking
+//! signatures, written apart from the signer), [`transport`] (HTTP), `decode` (reading
+//! responses, private), [`rate_limit`] (pacing), [`retry`] (what is retried), [`client`] (the send
+//! path), [`paginate`] (walking pages), [`error`] (what can go wrong) and, behind the `mock`
+//! feature, [`mock`] (a test server that verifies signatures).
 
 // `#[derive(Wire)]` names the runtime `::tcapi_runtime`, in its unit tests too.
 #[cfg(test)]
@@ -28,6 +29,7 @@ pub mod sign;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transport;
+pub mod verify;
 pub mod wire;
 
 pub use action::{Action, ActionInfo, ErrorCode, ExampleInfo, ServiceInfo};

@@ -61,7 +61,8 @@ use tokio::task::{JoinHandle, JoinSet};
 use super::action::{ActionInfo, ExampleInfo};
 use super::config::{Config, ConfigBuilder};
 use super::credentials::Credentials;
-use super::sign::{self, headers};
+use super::sign::headers;
+use super::verify;
 
 /// The example credentials of the TC3 reference (not a real account).
 pub fn example_credentials() -> Credentials {
@@ -316,7 +317,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
             Some(b"SKIP") => Ok(()),
             _ => Err("AuthFailure.InvalidAuthorization"),
         },
-        Some(info) => sign::verify(&parts.headers, &body, &state.credentials, info.service.name, now)
+        Some(info) => verify::verify(&parts.headers, &body, &state.credentials, info.service.name, now)
             .map_err(|error| error.code()),
         None => Err("InvalidAction"),
     };
