@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod curation;
 pub mod diagnostic;
 pub mod emit;
 mod examples;
@@ -83,19 +84,51 @@ pub fn generate_with(
     Ok(files)
 }
 
-/// Loads and validates every spec, returning the IR of the crate or every problem found.
-pub fn check(common_errors: &SpecSource, services: &[SpecSource]) -> Result<ir::Crate, Diagnostics> {
+/// The directory of curation files, relative to the workspace: `specs/curation/<name>.yaml`
+/// curates `specs/services/<name>.yaml`.
+pub const CURATION_DIR: &str = "specs/curation/";
+
+/// The stem of a spec or curation path (`specs/services/ssl.yaml` -> `ssl`).
+fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".yaml").unwrap_or(name)
+}
+
+/// Loads and validates every spec, returning the IR of the crate or every problem found. Among
+/// `sources`, those under [`CURATION_DIR`] are curations, each applied to the spec of its name.
+pub fn check(common_errors: &SpecSource, sources: &[SpecSource]) -> Result<ir::Crate, Diagnostics> {
     let mut diagnostics = Vec::new();
     let common = load::load_common_errors(&common_errors.path, &common_errors.text, &mut diagnostics)
         .map(|loaded| validate::validate_common_errors(&loaded, &mut diagnostics))
         .unwrap_or_default();
+    let (curations, services): (Vec<&SpecSource>, Vec<&SpecSource>) =
+        sources.iter().partition(|source| source.path.starts_with(CURATION_DIR));
+    for curation in &curations {
+        if !services.iter().any(|service| stem(&service.path) == stem(&curation.path)) {
+            diagnostics.push(Diagnostic {
+                file: curation.path.clone(),
+                position: location::Position { line: 1, column: 1 },
+                message: format!("no spec `specs/services/{}.yaml` for this curation", stem(&curation.path)),
+                expected: "a curation named like the spec it curates".to_owned(),
+            });
+        }
+    }
     // Services are independent until the module names are compared: load and validate them on
     // every core.
     let results: Vec<_> = services
         .par_iter()
         .map(|source| {
             let mut found = Vec::new();
-            let loaded = load::load_service(&source.path, &source.text, &mut found);
+            let mut loaded = load::load_service(&source.path, &source.text, &mut found);
+            let curation = curations.iter().find(|curation| stem(&curation.path) == stem(&source.path));
+            if let (Some(loaded), Some(curation)) = (loaded.as_mut(), curation) {
+                if let Some((patch, locations)) = load::load_curation(&curation.path, &curation.text, &mut found) {
+                    let curated = load::Curated { file: curation.path.clone(), locations };
+                    let mut reporter = load::Reporter::new(&curated.file, &curated.locations, &mut found);
+                    curation::apply(&mut loaded.spec, patch, &mut reporter);
+                    loaded.curation = Some(curated);
+                }
+            }
             let service = loaded.as_ref().and_then(|loaded| validate::validate_service(loaded, &common, &mut found));
             (loaded, service, found)
         })
@@ -117,7 +150,7 @@ pub fn check(common_errors: &SpecSource, services: &[SpecSource]) -> Result<ir::
         let path = vec!["service".to_owned(), key.to_owned()];
         let owner = Owner::Spec { path: path.clone(), description: format!("the module of {}", loaded.file) };
         if let Err(clash) = modules.claim(&service.module, "the name", owner) {
-            let mut reporter = load::Reporter::new(&loaded.file, &loaded.locations, &mut diagnostics);
+            let mut reporter = load::Reporter::for_loaded(&loaded, &mut diagnostics);
             let message = clash.message(&format!("service `{}`", service.name));
             reporter.at_value(&path, message, "one spec per module; set `service.module` to tell versions apart");
             continue;

@@ -27,20 +27,51 @@ pub struct Loaded<T> {
     /// Names of entries that could not be read and were left out (`service` when the service
     /// section itself could not be read); their problems are reported already.
     pub broken: std::collections::BTreeSet<String>,
+    /// The curation applied to the spec, when it has one: what it sets is reported there.
+    pub curation: Option<Curated>,
 }
 
-/// Collects located diagnostics for one file.
+/// The file of a curation and the positions of its nodes.
+#[derive(Debug)]
+pub struct Curated {
+    /// The curation file (`specs/curation/ssl.yaml`).
+    pub file: String,
+    /// Positions of its nodes.
+    pub locations: LocationIndex,
+}
+
+/// Collects located diagnostics for one file, or for a spec and its curation: a problem at a node
+/// the curation sets is reported in the curation, anything else in the spec.
 #[derive(Debug)]
 pub struct Reporter<'a> {
     file: &'a str,
     locations: &'a LocationIndex,
+    curation: Option<&'a Curated>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Reporter<'a> {
     /// A reporter writing into `diagnostics`.
     pub fn new(file: &'a str, locations: &'a LocationIndex, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
-        Self { file, locations, diagnostics }
+        Self { file, locations, curation: None, diagnostics }
+    }
+
+    /// A reporter for a loaded spec and its curation.
+    pub fn for_loaded<T>(loaded: &'a Loaded<T>, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Self { file: &loaded.file, locations: &loaded.locations, curation: loaded.curation.as_ref(), diagnostics }
+    }
+
+    /// The file and positions that hold the node at `path`: the curation when it sets the node,
+    /// or sets it while the spec has no such node (an enum the curation adds); else the spec.
+    fn source(&self, path: &[String]) -> (&'a str, &'a LocationIndex) {
+        if let Some(curation) = self.curation {
+            let in_spec = (1..=path.len()).rev().any(|len| self.locations.defines(&path[..len]));
+            let in_curation = (1..=path.len()).rev().find(|len| curation.locations.defines(&path[..*len]));
+            if curation.locations.defines(path) || (in_curation.is_some() && !in_spec) {
+                return (&curation.file, &curation.locations);
+            }
+        }
+        (self.file, self.locations)
     }
 
     /// How many problems have been reported so far (in every file).
@@ -55,19 +86,21 @@ impl<'a> Reporter<'a> {
 
     /// Reports a problem with the key (the name) of the node at `path`.
     pub fn at_key(&mut self, path: &[String], message: impl Into<String>, expected: impl Into<String>) {
-        let position = self.locations.key_position(path);
-        self.at(position, message, expected);
+        let (file, locations) = self.source(path);
+        let position = locations.key_position(path);
+        self.at(file, position, message, expected);
     }
 
     /// Reports a problem with the value of the node at `path`.
     pub fn at_value(&mut self, path: &[String], message: impl Into<String>, expected: impl Into<String>) {
-        let position = self.locations.value_position(path);
-        self.at(position, message, expected);
+        let (file, locations) = self.source(path);
+        let position = locations.value_position(path);
+        self.at(file, position, message, expected);
     }
 
-    fn at(&mut self, position: Position, message: impl Into<String>, expected: impl Into<String>) {
+    fn at(&mut self, file: &str, position: Position, message: impl Into<String>, expected: impl Into<String>) {
         self.diagnostics.push(Diagnostic {
-            file: self.file.to_owned(),
+            file: file.to_owned(),
             position,
             message: message.into(),
             expected: expected.into(),
@@ -203,6 +236,16 @@ pub fn describe(value: &Value) -> String {
 
 /// Parses the document, reporting a syntax error (with serde_yaml's own location) when it has one.
 fn parse_document(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<(Mapping, LocationIndex)> {
+    parse_document_as(file, text, diagnostics, "a mapping with `service` and `actions`")
+}
+
+/// [`parse_document`], saying what the document must be when it is not a mapping.
+fn parse_document_as(
+    file: &str,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    wanted: &str,
+) -> Option<(Mapping, LocationIndex)> {
     let report = |diagnostics: &mut Vec<Diagnostic>, position: Position, message: String, expected: &str| {
         diagnostics.push(Diagnostic { file: file.to_owned(), position, message, expected: expected.to_owned() });
     };
@@ -215,7 +258,7 @@ fn parse_document(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> 
         Ok(Value::Mapping(mapping)) => Some((mapping, LocationIndex::new(text))),
         Ok(other) => {
             let message = format!("the document is {}", describe(&other));
-            report(diagnostics, Position { line: 1, column: 1 }, message, "a mapping with `service` and `actions`");
+            report(diagnostics, Position { line: 1, column: 1 }, message, wanted);
             None
         }
         Err(error) => {
@@ -322,7 +365,42 @@ pub fn load_service(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -
         });
         ServiceSpec { service, errors, enums, structures, actions }
     };
-    Some(Loaded { file: file.to_owned(), spec, locations, broken })
+    Some(Loaded { file: file.to_owned(), spec, locations, broken, curation: None })
+}
+
+/// The top-level keys of a curation.
+const CURATION_KEYS: &[&str] = &["service", "errors", "enums", "structures", "actions"];
+
+/// Loads a curation file (`specs/curation/<name>.yaml`), each entry on its own so that every
+/// problem is reported; entries that cannot be read are left out.
+pub fn load_curation(
+    file: &str,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(crate::curation::CurationSpec, LocationIndex)> {
+    let (mut root, locations) = parse_document_as(
+        file,
+        text,
+        diagnostics,
+        "a mapping of `service`, `errors`, `enums`, `structures` and `actions` to curate",
+    )?;
+    let spec = {
+        let mut reporter = Reporter::new(file, &locations, diagnostics);
+        let root_path: NodePath = Vec::new();
+        let service =
+            root.remove("service").and_then(|value| reporter.deserialize(value, &child(&root_path, "service")));
+        let errors = reporter.map_of(&mut root, "errors", &root_path, |r, v, p| r.deserialize(v, p));
+        let enums = reporter.map_of(&mut root, "enums", &root_path, |r, v, p| r.deserialize(v, p));
+        let structures = reporter.map_of(&mut root, "structures", &root_path, |r, v, p| r.deserialize(v, p));
+        let actions = reporter.map_of(&mut root, "actions", &root_path, |r, v, p| r.deserialize(v, p));
+        for (key, _) in reporter.entries(root, &root_path) {
+            let expected =
+                format!("one of {}", CURATION_KEYS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "));
+            reporter.at_key(&child(&root_path, &key), format!("unknown key `{key}`"), expected);
+        }
+        crate::curation::CurationSpec { service, errors, enums, structures, actions }
+    };
+    Some((spec, locations))
 }
 
 /// The names of the entries of the section `key`, before any is read.
@@ -350,7 +428,13 @@ pub fn load_common_errors(
         shell.map(|_| CommonErrorsSpec { errors })
     };
     let broken = std::collections::BTreeSet::new();
-    (diagnostics.len() == before).then_some(Loaded { file: file.to_owned(), spec: spec?, locations, broken })
+    (diagnostics.len() == before).then_some(Loaded {
+        file: file.to_owned(),
+        spec: spec?,
+        locations,
+        broken,
+        curation: None,
+    })
 }
 
 fn read_fields(

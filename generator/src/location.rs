@@ -75,6 +75,12 @@ impl LocationIndex {
         self.lookup(path, false)
     }
 
+    /// Whether the document has a node at exactly `path`.
+    pub fn defines(&self, path: &[String]) -> bool {
+        let positions = self.positions();
+        positions.keys.contains_key(path) || positions.values.contains_key(path)
+    }
+
     /// Where keys repeated within one mapping stand (their second and later occurrences).
     pub fn duplicate_keys(&self) -> &[Position] {
         &self.positions().duplicate_keys

@@ -6,6 +6,8 @@ use crate::spec::{CommonErrorsSpec, ServiceSpec};
 
 /// Where the service spec schema is written.
 pub const SERVICE_SCHEMA_PATH: &str = "specs/spec.schema.json";
+/// Where the curation schema is written.
+pub const CURATION_SCHEMA_PATH: &str = "specs/curation.schema.json";
 /// Where the common error codes schema is written.
 pub const COMMON_ERRORS_SCHEMA_PATH: &str = "specs/common-errors.schema.json";
 
@@ -14,6 +16,7 @@ pub fn schema_files() -> Vec<GeneratedFile> {
     vec![
         render(SERVICE_SCHEMA_PATH, schemars::schema_for!(ServiceSpec)),
         render(COMMON_ERRORS_SCHEMA_PATH, schemars::schema_for!(CommonErrorsSpec)),
+        render(CURATION_SCHEMA_PATH, schemars::schema_for!(crate::curation::CurationSpec)),
     ]
 }
 

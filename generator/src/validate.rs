@@ -130,7 +130,7 @@ pub fn validate_service(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ir::Service> {
     let before = diagnostics.len();
-    let mut reporter = Reporter::new(&loaded.file, &loaded.locations, diagnostics);
+    let mut reporter = Reporter::for_loaded(loaded, diagnostics);
     let service = Validator {
         reporter: &mut reporter,
         spec: &loaded.spec,

@@ -16,6 +16,8 @@ use crate::{spec_files, transaction};
 
 /// The common error codes spec, relative to the workspace root.
 pub const COMMON_ERRORS_SPEC: &str = "specs/common/errors.yaml";
+/// The directory of curations, relative to the workspace root.
+pub const CURATION_DIR: &str = "specs/curation";
 /// The directory of service specs, relative to the workspace root.
 pub const SERVICES_DIR: &str = "specs/services";
 /// The command that fixes a stale tree.
@@ -110,6 +112,16 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
         match spec {
             Ok(source) => services.push(source),
             Err(problem) => problems.push(problem),
+        }
+    }
+    // Curations, when there are any, each applied to the spec of its name.
+    let curation_dir = root.join(CURATION_DIR);
+    if curation_dir.is_dir() {
+        for curation in spec_files::service_specs(root, CURATION_DIR).map_err(io_error(&curation_dir))? {
+            match curation {
+                Ok(source) => services.push(source),
+                Err(problem) => problems.push(problem),
+            }
         }
     }
     // Without the common error codes every service would report each code it names.
