@@ -25,8 +25,8 @@ pub use action::{Action, ActionInfo, ErrorCode, ExampleInfo, ServiceInfo};
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Endpoint, Language, Site};
 pub use credentials::{
-    Credentials, CredentialsChain, CredentialsError, EnvCredentials, Environment, ProfileCredentials,
-    ProvideCredentials,
+    AssumeRoleCredentials, CachedCredentials, Credentials, CredentialsChain, CredentialsError, CredentialsFuture,
+    CvmRoleCredentials, EnvCredentials, Environment, ProfileCredentials, ProvideCredentials, WebIdentityCredentials,
 };
 pub use decode::decode_response;
 pub use error::{BuildError, ConfigError, Error, ServiceError};

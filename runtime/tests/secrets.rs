@@ -187,7 +187,7 @@ async fn no_secret_in_trace_output_errors_or_debug_across_succeeding_and_failing
     assert!(result.is_ok(), "{result:?}");
     outcomes.push(describe(&result));
     let padded = Environment::from_map([("TENCENTCLOUD_SECRET_ID", SECRET_ID), ("TENCENTCLOUD_SECRET_KEY", " x")]);
-    let result = EnvCredentials::with_environment(padded).credentials();
+    let result = EnvCredentials::with_environment(padded).provide_credentials().await;
     assert!(result.is_err());
     outcomes.push(format!("{:?} {}", result, result.as_ref().err().map(ToString::to_string).unwrap_or_default()));
     outcomes.push(format!("{environment:?} {chain:?} {:?}", EnvCredentials::with_environment(environment.clone())));
@@ -204,7 +204,7 @@ async fn no_secret_in_trace_output_errors_or_debug_across_succeeding_and_failing
     outcomes.push(format!("{} {profile:?}", describe(&result)));
     let broken = directory.join("broken");
     std::fs::write(&broken, format!("[default]\nsecret_key = {SECRET_KEY}\ntoken = {TOKEN}\n[unclosed\n")).unwrap();
-    let result = ProfileCredentials::from_paths([broken]).credentials();
+    let result = ProfileCredentials::from_paths([broken]).provide_credentials().await;
     assert!(result.is_err());
     outcomes.push(format!("{:?} {}", result, result.as_ref().err().map(ToString::to_string).unwrap_or_default()));
     let _ = std::fs::remove_dir_all(&directory);

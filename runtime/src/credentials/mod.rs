@@ -1,15 +1,42 @@
 //! Credentials and where they come from: given in code, the environment, the profile file the
-//! official tools use, or a chain of those. Secret keys and tokens are [`SecretString`]s: no
+//! official tools use, a CVM instance's CAM role, an STS role assumed with other credentials, a
+//! web identity (TKE OIDC), or a chain of those.
+//!
+//! One module, one job: this one holds the types and the trait; [`env`](mod@env), [`profile`], [`cvm`],
+//! [`sts`] and [`web_identity`] are the sources; [`cache`] keeps temporary credentials and
+//! refreshes them before they expire; [`chain`] tries sources in order.
+//!
+//! Secret keys, tokens and web identity tokens are [`SecretString`]s or never kept at all: no
 //! `Debug`, `Display`, log line or error ever shows them.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use secrecy::{ExposeSecret, SecretString};
 
 use super::sign::SigningKeys;
+
+pub mod cache;
+pub mod chain;
+pub mod cvm;
+pub mod env;
+mod http;
+pub mod profile;
+pub mod sts;
+pub mod web_identity;
+
+pub use cache::{CachedCredentials, Clock, SystemClock};
+pub use chain::CredentialsChain;
+pub use cvm::{CvmRoleCredentials, CvmRoleCredentialsBuilder, ENV_METADATA_ENDPOINT};
+pub use env::EnvCredentials;
+pub use profile::{ENV_CREDENTIALS_FILE, ProfileCredentials};
+pub use sts::{AssumeRoleCredentials, AssumeRoleCredentialsBuilder, ENV_STS_ENDPOINT};
+pub use web_identity::{WebIdentityCredentials, WebIdentityCredentialsBuilder};
 
 /// The environment variable holding the secret id.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
@@ -20,7 +47,7 @@ pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
 /// The environment variable holding the region.
 pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 
-/// A secret id, a secret key and, for a temporary credential, a token.
+/// A secret id, a secret key and, for a temporary credential, a token and when it expires.
 ///
 /// Cheap to clone: clones share the values and the signing keys derived from them.
 #[derive(Clone)]
@@ -32,6 +59,7 @@ struct CredentialValues {
     secret_id: String,
     secret_key: SecretString,
     token: Option<SecretString>,
+    expiry: Option<SystemTime>,
     /// Derived from `secret_key`, so they live and die with it.
     signing_keys: SigningKeys,
     /// The outcome of checking them as static credentials: the values never change, so they are
@@ -42,19 +70,35 @@ struct CredentialValues {
 impl Credentials {
     /// Long-term credentials. Values are checked when a request is signed (see [`Credentials::validate`]).
     pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
-        Credentials::from_values(secret_id.into(), SecretString::from(secret_key.into()), None)
+        Credentials::from_values(secret_id.into(), SecretString::from(secret_key.into()), None, None)
     }
 
-    fn from_values(secret_id: String, secret_key: SecretString, token: Option<SecretString>) -> Self {
+    fn from_values(
+        secret_id: String,
+        secret_key: SecretString,
+        token: Option<SecretString>,
+        expiry: Option<SystemTime>,
+    ) -> Self {
         Credentials {
             values: Arc::new(CredentialValues {
                 secret_id,
                 secret_key,
                 token,
+                expiry,
                 signing_keys: SigningKeys::default(),
                 static_check: OnceLock::new(),
             }),
         }
+    }
+
+    /// Temporary credentials as a credentials service issues them.
+    pub(crate) fn temporary(secret_id: String, secret_key: String, token: String, expiry: SystemTime) -> Self {
+        Credentials::from_values(
+            secret_id,
+            SecretString::from(secret_key),
+            Some(SecretString::from(token)),
+            Some(expiry),
+        )
     }
 
     /// The same credentials with the token of a temporary credential (sent as `X-TC-Token`).
@@ -64,6 +108,19 @@ impl Credentials {
             values.secret_id.clone(),
             values.secret_key.clone(),
             Some(SecretString::from(token.into())),
+            values.expiry,
+        )
+    }
+
+    /// The same credentials, valid until `expiry`: a [`CachedCredentials`] holding them fetches
+    /// new ones before then.
+    pub fn with_expiry(self, expiry: SystemTime) -> Self {
+        let values = &self.values;
+        Credentials::from_values(
+            values.secret_id.clone(),
+            values.secret_key.clone(),
+            values.token.clone(),
+            Some(expiry),
         )
     }
 
@@ -80,6 +137,11 @@ impl Credentials {
     /// The token of a temporary credential.
     pub fn token(&self) -> Option<&SecretString> {
         self.values.token.as_ref()
+    }
+
+    /// When temporary credentials stop being valid; `None` for long-term credentials.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.values.expiry
     }
 
     pub(crate) fn signing_keys(&self) -> &SigningKeys {
@@ -104,18 +166,33 @@ impl fmt::Debug for Credentials {
             .field("secret_id", &self.secret_id())
             .field("secret_key", &"[redacted]")
             .field("token", &self.token().map(|_| "[redacted]"))
+            .field("expiry", &self.expiry().map(rfc3339))
             .finish()
     }
 }
 
-/// Why no usable credentials were found. Names the variable, file and key; never a value.
+/// `time` as `2024-01-02T03:04:05Z` (whole seconds, UTC), for messages.
+pub(crate) fn rfc3339(time: SystemTime) -> String {
+    let seconds = match time.duration_since(UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    };
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|time| time.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| format!("{seconds} seconds after 1970-01-01T00:00:00Z"))
+}
+
+/// Why no usable credentials were found. Names the provider, variable, file or key, and what went
+/// wrong; never a secret value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
-    /// The source holds no credentials (variables unset, file absent); a chain tries the next one.
+    /// The source holds no credentials (variables unset, file absent, no metadata service, no
+    /// role on this machine); a chain tries the next one.
     #[error("{source_name}: {detail}")]
     NotConfigured {
-        /// The source (`environment`, a file path).
+        /// The source (`environment`, a file path, `CVM role`).
         source_name: String,
         /// What is missing.
         detail: String,
@@ -132,7 +209,7 @@ pub enum CredentialsError {
     #[error("cannot read credentials file {}: {message}", .path.display())]
     Unreadable {
         /// The file.
-        path: PathBuf,
+        path: std::path::PathBuf,
         /// What went wrong.
         message: String,
     },
@@ -148,13 +225,44 @@ pub enum CredentialsError {
         /// What the provider reported.
         message: String,
     },
+    /// A provider of temporary credentials could not get them: the service was unreachable or
+    /// slow, or answered something unusable.
+    #[error("{provider}: {reason}")]
+    Fetch {
+        /// The provider (`CVM role`, `STS AssumeRole of qcs::cam::uin/...`).
+        provider: String,
+        /// What went wrong, and where.
+        reason: String,
+    },
+    /// The service issuing temporary credentials refused with one of its error codes.
+    #[error("{provider}: {code}: {message} (RequestId {request_id})")]
+    Refused {
+        /// The provider.
+        provider: String,
+        /// The service's error code (`InvalidParameter.WebIdentityTokenError`).
+        code: String,
+        /// The service's message, on one line and cut short.
+        message: String,
+        /// The RequestId of the refused request (empty when the service sent none).
+        request_id: String,
+    },
+    /// Temporary credentials expired and getting new ones failed.
+    #[error("{provider}: the credentials expired at {expired_at} and refreshing them failed: {cause}")]
+    Expired {
+        /// The provider.
+        provider: String,
+        /// When they expired (RFC 3339).
+        expired_at: String,
+        /// Why the last refresh failed.
+        cause: Box<CredentialsError>,
+    },
 }
 
 fn join_errors(errors: &[CredentialsError]) -> String {
     errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
-/// What is wrong with a credential value.
+/// What is wrong with a credential value or setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InvalidValueProblem {
@@ -173,9 +281,18 @@ pub enum InvalidValueProblem {
     /// The value is missing while the other credential values are set.
     #[error("is missing")]
     Missing,
+    /// The value is not an `http://` or `https://` URL of a host (and port).
+    #[error("is not an http:// or https:// URL with a host")]
+    NotAUrl,
+    /// The value is outside the range the service accepts.
+    #[error("is out of range")]
+    OutOfRange,
+    /// The value has characters the service does not accept in it.
+    #[error("contains characters that are not allowed")]
+    NotAllowedCharacters,
 }
 
-fn check_value(value: &str, origin: impl FnOnce() -> String) -> Result<(), CredentialsError> {
+pub(crate) fn check_value(value: &str, origin: impl FnOnce() -> String) -> Result<(), CredentialsError> {
     let problem = if value.is_empty() {
         InvalidValueProblem::Empty
     } else if value.trim() != value {
@@ -194,20 +311,87 @@ fn is_header_value_byte(byte: u8) -> bool {
     byte == b'\t' || (byte >= b' ' && byte != 0x7f)
 }
 
+/// What a [`ProvideCredentials`] gives: credentials, or why there are none.
+pub type CredentialsResult = Result<Credentials, CredentialsError>;
+
+/// The future [`ProvideCredentials::provide_credentials`] returns: ready at once (static and
+/// cached credentials, with no allocation), or pending on a fetch (boxed).
+#[must_use = "a credentials future does nothing unless awaited"]
+pub enum CredentialsFuture<'a> {
+    /// Already known; `None` once taken by the poll that completed the future.
+    Ready(Option<CredentialsResult>),
+    /// Fetched asynchronously.
+    Pending(Pin<Box<dyn Future<Output = CredentialsResult> + Send + 'a>>),
+}
+
+impl<'a> CredentialsFuture<'a> {
+    /// A future that is ready with `result`.
+    pub fn ready(result: CredentialsResult) -> Self {
+        CredentialsFuture::Ready(Some(result))
+    }
+
+    /// A future that runs `future`.
+    pub fn pending(future: impl Future<Output = CredentialsResult> + Send + 'a) -> Self {
+        CredentialsFuture::Pending(Box::pin(future))
+    }
+}
+
+impl Future for CredentialsFuture<'_> {
+    type Output = CredentialsResult;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            CredentialsFuture::Ready(result) => Poll::Ready(result.take().unwrap_or_else(|| {
+                Err(CredentialsError::Provider { message: "a credentials future was polled after it completed".into() })
+            })),
+            CredentialsFuture::Pending(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl fmt::Debug for CredentialsFuture<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CredentialsFuture::Ready(_) => "CredentialsFuture::Ready",
+            CredentialsFuture::Pending(_) => "CredentialsFuture::Pending",
+        })
+    }
+}
+
 /// Gives credentials for each call, so rotated temporary credentials are picked up.
 ///
-/// Called once per attempt, from async code: implementations should answer quickly (cache what
-/// is expensive to fetch). Returning clones of the same [`Credentials`] while they stay valid
-/// also keeps the signing keys derived from them; new ones derive their keys again.
+/// Called once per attempt, from async code. Answer with [`CredentialsFuture::ready`] when the
+/// credentials are at hand (static, or cached and fresh: no allocation, no wait), and with
+/// [`CredentialsFuture::pending`] when they must be fetched; wrap a fetching provider in a
+/// [`CachedCredentials`] so it fetches only when they are about to expire. Returning clones of
+/// the same [`Credentials`] while they stay valid also keeps the signing keys derived from them;
+/// new ones derive their keys again.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// The credentials to sign the next request with.
-    fn credentials(&self) -> Result<Credentials, CredentialsError>;
+    fn provide_credentials(&self) -> CredentialsFuture<'_>;
 }
 
 impl ProvideCredentials for Credentials {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.values.static_check.get_or_init(|| self.validate("static credentials")).clone()?;
-        Ok(self.clone())
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        let checked = self.values.static_check.get_or_init(|| self.validate("static credentials")).clone();
+        CredentialsFuture::ready(checked.map(|()| self.clone()))
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
+}
+
+/// A source that can never give credentials, for the reason it holds: how a chain keeps a source
+/// whose settings were missing or wrong when the chain was made, so its turn reports why.
+#[derive(Debug, Clone)]
+pub(crate) struct Unavailable(pub(crate) CredentialsError);
+
+impl ProvideCredentials for Unavailable {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        CredentialsFuture::ready(Err(self.0.clone()))
     }
 }
 
@@ -253,6 +437,14 @@ impl Environment {
             }
         }
     }
+
+    /// Like [`Self::get_checked`], with an empty value taken as unset (how shells often "unset").
+    pub(crate) fn get_nonempty(&self, name: &str) -> Result<Option<String>, CredentialsError> {
+        match self.get(name) {
+            Some(Ok(value)) if value.is_empty() => Ok(None),
+            _ => self.get_checked(name),
+        }
+    }
 }
 
 impl fmt::Debug for Environment {
@@ -262,212 +454,19 @@ impl fmt::Debug for Environment {
     }
 }
 
-/// Credentials from `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, optionally,
-/// `TENCENTCLOUD_TOKEN`, read on every call.
-#[derive(Debug, Clone)]
-pub struct EnvCredentials {
-    environment: Environment,
+/// The current wall-clock time as Unix seconds, for request timestamps.
+pub(crate) fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX))
 }
 
-impl EnvCredentials {
-    /// Reads the process environment.
-    pub fn new() -> Self {
-        Self::with_environment(Environment::process())
-    }
-
-    /// Reads the given environment (tests).
-    pub fn with_environment(environment: Environment) -> Self {
-        EnvCredentials { environment }
-    }
-}
-
-impl Default for EnvCredentials {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ProvideCredentials for EnvCredentials {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        let secret_id = self.environment.get_checked(ENV_SECRET_ID)?;
-        let secret_key = self.environment.get_checked(ENV_SECRET_KEY)?;
-        let token = self.environment.get_checked(ENV_TOKEN)?;
-        let missing = |name: &str| CredentialsError::InvalidValue {
-            origin: format!("environment variable {name}"),
-            problem: InvalidValueProblem::Missing,
-        };
-        match (secret_id, secret_key) {
-            (Some(id), Some(key)) => {
-                let credentials = Credentials::new(id, key);
-                Ok(match token {
-                    Some(token) => credentials.with_token(token),
-                    None => credentials,
-                })
-            }
-            (Some(_), None) => Err(missing(ENV_SECRET_KEY)),
-            (None, Some(_)) => Err(missing(ENV_SECRET_ID)),
-            (None, None) => Err(CredentialsError::NotConfigured {
-                source_name: "environment".into(),
-                detail: format!("{ENV_SECRET_ID} and {ENV_SECRET_KEY} are not set"),
-            }),
-        }
-    }
-}
-
-/// Credentials from the `[default]` section (`secret_id`, `secret_key`, optional `token`) of the
-/// first file that exists among `~/.tencentcloud/credentials` and `/etc/tencentcloud/credentials`,
-/// read on every call.
-#[derive(Debug, Clone)]
-pub struct ProfileCredentials {
-    paths: Vec<PathBuf>,
-}
-
-impl ProfileCredentials {
-    /// The standard paths, with `~` taken from `HOME` (`USERPROFILE` on Windows) in the process environment.
-    pub fn new() -> Self {
-        Self::from_home_in(&Environment::process())
-    }
-
-    /// The standard paths, with the home directory read from `environment`.
-    pub fn from_home_in(environment: &Environment) -> Self {
-        let home = environment
-            .get("HOME")
-            .or_else(|| environment.get("USERPROFILE"))
-            .and_then(Result::ok)
-            .filter(|home| !home.is_empty());
-        let mut paths = Vec::new();
-        if let Some(home) = home {
-            paths.push(Path::new(&home).join(".tencentcloud").join("credentials"));
-        }
-        paths.push(PathBuf::from("/etc/tencentcloud/credentials"));
-        ProfileCredentials { paths }
-    }
-
-    /// These files, tried in order (tests, unusual setups).
-    pub fn from_paths(paths: impl IntoIterator<Item = PathBuf>) -> Self {
-        ProfileCredentials { paths: paths.into_iter().collect() }
-    }
-
-    /// The files tried, in order.
-    pub fn paths(&self) -> &[PathBuf] {
-        &self.paths
-    }
-}
-
-impl Default for ProfileCredentials {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ProvideCredentials for ProfileCredentials {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        for path in &self.paths {
-            let text = match std::fs::read_to_string(path) {
-                Ok(text) => text,
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(error) => {
-                    return Err(CredentialsError::Unreadable { path: path.clone(), message: error.to_string() });
-                }
-            };
-            return parse_profile(path, &text);
-        }
-        let tried = self.paths.iter().map(|path| path.display().to_string()).collect::<Vec<_>>();
-        Err(CredentialsError::NotConfigured {
-            source_name: "profile file".into(),
-            detail: if tried.is_empty() {
-                "no path to try".into()
-            } else {
-                format!("none of {} exists", tried.join(", "))
-            },
-        })
-    }
-}
-
-const PROFILE_SECTION: &str = "default";
-
-fn parse_profile(path: &Path, text: &str) -> Result<Credentials, CredentialsError> {
-    let ini = ini::Ini::load_from_str(text).map_err(|error| CredentialsError::Unreadable {
-        path: path.to_owned(),
-        // The parser's message names a line and column, not the content.
-        message: error.to_string(),
-    })?;
-    let Some(section) = ini.section(Some(PROFILE_SECTION)) else {
-        return Err(CredentialsError::Unreadable {
-            path: path.to_owned(),
-            message: format!("no [{PROFILE_SECTION}] section"),
-        });
-    };
-    let value = |key: &str, required: bool| -> Result<Option<String>, CredentialsError> {
-        let origin = || format!("{} [{PROFILE_SECTION}] {key}", path.display());
-        match section.get(key) {
-            None if required => {
-                Err(CredentialsError::InvalidValue { origin: origin(), problem: InvalidValueProblem::Missing })
-            }
-            None => Ok(None),
-            Some(value) => {
-                check_value(value, origin)?;
-                Ok(Some(value.to_owned()))
-            }
-        }
-    };
-    let secret_id = value("secret_id", true)?.unwrap_or_default();
-    let secret_key = value("secret_key", true)?.unwrap_or_default();
-    let credentials = Credentials::new(secret_id, secret_key);
-    Ok(match value("token", false)? {
-        Some(token) => credentials.with_token(token),
-        None => credentials,
-    })
-}
-
-/// Tries providers in order: the first that holds credentials wins; a source with no credentials
-/// is skipped; a source with invalid values stops the chain (a misconfiguration to fix, not to
-/// hide); when none holds any, the error lists what each said.
-///
-/// The first credentials found are kept for the life of the chain (and of the clients sharing
-/// it), so the environment and the profile file are read once rather than on every request, and
-/// no file is read on the async path after that. Failures are not kept: the next call tries
-/// again. Build a new client to pick up changed credentials.
-#[derive(Debug, Clone)]
-pub struct CredentialsChain {
-    providers: Vec<Arc<dyn ProvideCredentials>>,
-    resolved: Arc<std::sync::OnceLock<Credentials>>,
-}
-
-impl CredentialsChain {
-    /// The default chain: the process environment, then the profile files.
-    pub fn default_chain() -> Self {
-        Self::default_chain_in(&Environment::process())
-    }
-
-    /// The default chain over the given environment (tests).
-    pub fn default_chain_in(environment: &Environment) -> Self {
-        CredentialsChain::new(vec![
-            Arc::new(EnvCredentials::with_environment(environment.clone())),
-            Arc::new(ProfileCredentials::from_home_in(environment)),
-        ])
-    }
-
-    /// A chain of these providers.
-    pub fn new(providers: Vec<Arc<dyn ProvideCredentials>>) -> Self {
-        CredentialsChain { providers, resolved: Arc::default() }
-    }
-}
-
-impl ProvideCredentials for CredentialsChain {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        if let Some(resolved) = self.resolved.get() {
-            return Ok(resolved.clone());
-        }
-        let mut tried = Vec::new();
-        for provider in &self.providers {
-            match provider.credentials() {
-                Err(error @ CredentialsError::NotConfigured { .. }) => tried.push(error),
-                Ok(found) => return Ok(self.resolved.get_or_init(|| found).clone()),
-                Err(error) => return Err(error),
-            }
-        }
-        Err(CredentialsError::NoneFound { tried })
+/// A duration for messages: `2s`, `1.5s`, `250ms`.
+pub(crate) fn show_duration(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{}ms", duration.as_millis())
+    } else if duration.subsec_millis() == 0 {
+        format!("{}s", duration.as_secs())
+    } else {
+        format!("{:.1}s", duration.as_secs_f64())
     }
 }
 
@@ -476,60 +475,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debug_hides_secret_key_and_token() {
-        let credentials = Credentials::new("AKIDexample", "very-secret-key").with_token("very-secret-token");
+    fn debug_hides_secret_key_and_token_and_shows_the_expiry() {
+        let expiry = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let credentials =
+            Credentials::new("AKIDexample", "very-secret-key").with_token("very-secret-token").with_expiry(expiry);
         let debug = format!("{credentials:?}");
         assert!(debug.contains("AKIDexample"));
+        assert!(debug.contains("2023-11-14T22:13:20Z"), "{debug}");
         assert!(!debug.contains("very-secret"), "{debug}");
-    }
-
-    /// A source that counts how often it is asked, and has credentials only from the second ask.
-    #[derive(Debug, Default)]
-    struct CountingSource {
-        asked: std::sync::atomic::AtomicUsize,
-    }
-
-    impl ProvideCredentials for CountingSource {
-        fn credentials(&self) -> Result<Credentials, CredentialsError> {
-            match self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
-                0 => Err(CredentialsError::NotConfigured {
-                    source_name: "counting source".into(),
-                    detail: "nothing yet".into(),
-                }),
-                _ => Ok(Credentials::new("AKIDcounted", "counted-key")),
-            }
-        }
+        assert_eq!(credentials.expiry(), Some(expiry));
+        assert_eq!(Credentials::new("AKID", "k").expiry(), None);
+        // The token and the expiry survive each other's setters.
+        let again = credentials.with_token("other-token");
+        assert_eq!(again.expiry(), Some(expiry));
+        assert!(again.with_expiry(expiry).token().is_some());
     }
 
     #[test]
-    fn the_chain_keeps_the_first_credentials_found_but_not_failures() {
-        let source = Arc::new(CountingSource::default());
-        let chain = CredentialsChain::new(vec![source.clone()]);
-        assert!(matches!(chain.credentials(), Err(CredentialsError::NoneFound { .. })));
-        for _ in 0..3 {
-            let found = chain.clone().credentials().map(|found| found.secret_id().to_owned());
-            assert_eq!(found.as_deref(), Ok("AKIDcounted"));
-        }
-        // Asked once for the failure and once for the success; clones shared what was found.
-        assert_eq!(source.asked.load(std::sync::atomic::Ordering::SeqCst), 2);
+    fn a_ready_future_needs_no_runtime_and_answers_once() {
+        let credentials = Credentials::new("AKIDready", "key");
+        let mut future = credentials.provide_credentials();
+        let waker = std::task::Waker::noop();
+        let mut context = Context::from_waker(waker);
+        let first = Pin::new(&mut future).poll(&mut context);
+        assert!(matches!(first, Poll::Ready(Ok(ref found)) if found.secret_id() == "AKIDready"), "{first:?}");
+        let second = Pin::new(&mut future).poll(&mut context);
+        assert!(matches!(second, Poll::Ready(Err(CredentialsError::Provider { .. }))), "{second:?}");
     }
 
-    #[test]
-    fn static_credentials_reject_bad_values_without_showing_them() {
-        let error = Credentials::new("AKID", " padded-secret").credentials().err();
+    #[tokio::test]
+    async fn static_credentials_reject_bad_values_without_showing_them() {
+        let error = Credentials::new("AKID", " padded-secret").provide_credentials().await.err();
         let Some(error) = error else { panic!("accepted a padded key") };
         assert_eq!(error.to_string(), "static credentials: secret key has leading or trailing whitespace");
-        let error = Credentials::new("", "key").credentials().err().map(|e| e.to_string());
+        let error = Credentials::new("", "key").provide_credentials().await.err().map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some("static credentials: secret id is empty"));
         // Checked once, refused every time; a value with a control character is refused too.
         let bad = Credentials::new("AKID", "key").with_token("tok\nen");
         for _ in 0..2 {
-            let error = bad.credentials().err().map(|e| e.to_string());
+            let error = bad.provide_credentials().await.err().map(|e| e.to_string());
             assert_eq!(
                 error.as_deref(),
                 Some("static credentials: token contains characters not allowed in an HTTP header")
             );
         }
-        assert!(Credentials::new("AKID", "key\twith tab").credentials().is_ok());
+        assert!(Credentials::new("AKID", "key\twith tab").provide_credentials().await.is_ok());
+    }
+
+    #[test]
+    fn times_and_durations_read_well_in_messages() {
+        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(1_700_000_000)), "2023-11-14T22:13:20Z");
+        assert_eq!(show_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(show_duration(Duration::from_secs(2)), "2s");
+        assert_eq!(show_duration(Duration::from_millis(1500)), "1.5s");
     }
 }
