@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
+use secrecy::ExposeSecret;
 
 use super::cache::{CachedCredentials, Clock};
 use super::http::{LazyTransport, TransportSettings, json_object, string_field, unix_seconds_field};
@@ -386,7 +387,9 @@ impl AssumeRoleFetch {
             provider: self.name.clone(),
             reason: format!("no base credentials to sign AssumeRole with: {error}"),
         })?;
-        self.sts.exchange(&self.name, self.body.clone(), Some(&base), &[]).await
+        let token = base.token().map(ExposeSecret::expose_secret).unwrap_or_default();
+        let secrets = [base.secret_key().expose_secret(), token];
+        self.sts.exchange(&self.name, self.body.clone(), Some(&base), &secrets).await
     }
 }
 
