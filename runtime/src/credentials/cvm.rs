@@ -6,6 +6,7 @@
 //! `TENCENTCLOUD_METADATA_ENDPOINT` says otherwise. Timeouts are short, so a machine without a
 //! metadata service is recognised within a few seconds.
 
+use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -199,13 +200,22 @@ fn check_role_name(name: &str) -> Result<(), InvalidValueProblem> {
 }
 
 /// Fetches the role's credentials from the metadata service; [`CvmRoleCredentials`] keeps them.
-#[derive(Debug)]
 struct MetadataFetch {
     roles_url: String,
     fixed_role: Option<String>,
     /// The role the service named, kept so a refresh takes one request.
     discovered: Mutex<Option<String>>,
     transport: LazyTransport,
+}
+
+impl fmt::Debug for MetadataFetch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MetadataService")
+            .field("roles_url", &self.roles_url)
+            .field("role", &self.fixed_role.clone().or_else(|| self.discovered().clone()))
+            .field("transport", &self.transport)
+            .finish()
+    }
 }
 
 fn fetch_error(reason: String) -> CredentialsError {

@@ -6,6 +6,7 @@
 //! The endpoint is `https://sts.tencentcloudapi.com` (the official providers' default) unless the
 //! builder or `TENCENTCLOUD_STS_ENDPOINT` says otherwise; the region is `ap-guangzhou` by default.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -108,7 +109,7 @@ impl StsSettings {
                 use_proxy: true,
             },
         );
-        Ok(Sts { template, endpoint, transport })
+        Ok(Sts { template, endpoint, action, region, transport })
     }
 
     /// Wraps `fetch` in a cache named `name`, with the settings' clock.
@@ -122,11 +123,23 @@ impl StsSettings {
 }
 
 /// One STS action's requests.
-#[derive(Debug)]
 pub(crate) struct Sts {
     template: RequestTemplate,
     endpoint: Endpoint,
+    action: &'static str,
+    region: String,
     transport: LazyTransport,
+}
+
+impl fmt::Debug for Sts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sts")
+            .field("endpoint", &format_args!("{}", self.endpoint))
+            .field("action", &self.action)
+            .field("region", &self.region)
+            .field("transport", &self.transport)
+            .finish()
+    }
 }
 
 impl Sts {
@@ -371,7 +384,6 @@ impl AssumeRoleCredentialsBuilder {
 }
 
 /// Assumes the role once; [`AssumeRoleCredentials`] keeps what it gets.
-#[derive(Debug)]
 struct AssumeRoleFetch {
     name: String,
     base: Arc<dyn ProvideCredentials>,
@@ -379,6 +391,16 @@ struct AssumeRoleFetch {
     role_arn: String,
     /// The request body: the same on every refresh.
     body: Vec<u8>,
+}
+
+impl fmt::Debug for AssumeRoleFetch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRole")
+            .field("role_arn", &self.role_arn)
+            .field("base", &self.base)
+            .field("sts", &self.sts)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AssumeRoleFetch {

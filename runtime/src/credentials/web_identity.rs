@@ -3,6 +3,7 @@
 //! (`Authorization: SKIP`); the token file is read again for each exchange, so a rotated token is
 //! picked up, and the token is never kept.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -204,7 +205,6 @@ impl WebIdentityCredentialsBuilder {
 }
 
 /// Exchanges the token once; [`WebIdentityCredentials`] keeps what it gets.
-#[derive(Debug)]
 struct WebIdentityFetch {
     name: String,
     sts: Sts,
@@ -213,6 +213,20 @@ struct WebIdentityFetch {
     token_file: PathBuf,
     session_name: String,
     duration_seconds: u64,
+}
+
+impl fmt::Debug for WebIdentityFetch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The token is never kept, so never shown: only where it is read from.
+        f.debug_struct("AssumeRoleWithWebIdentity")
+            .field("provider_id", &self.provider_id)
+            .field("role_arn", &self.role_arn)
+            .field("token_file", &self.token_file)
+            .field("session_name", &self.session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("sts", &self.sts)
+            .finish()
+    }
 }
 
 impl WebIdentityFetch {
