@@ -6,9 +6,13 @@
 //!     [--verify-type DNS|FILE] [--delete-dns-auto-record] [--endpoint URL] [--region R]
 //! ```
 //!
-//! Without `--mock`, credentials come from the default chain (`TENCENTCLOUD_SECRET_ID`,
-//! `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_TOKEN`, then `~/.tencentcloud/credentials`) and the
-//! region from `--region` or `TENCENTCLOUD_REGION`. With `--mock`, the built-in mock server starts
+//! Without `--mock`, credentials come from the default chain: `TENCENTCLOUD_SECRET_ID`,
+//! `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_TOKEN`; then the profile file
+//! (`TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`, a `role_arn` in it
+//! assumed through STS); then TKE OIDC (`TKE_REGION`, `TKE_PROVIDER_ID`,
+//! `TKE_WEB_IDENTITY_TOKEN_FILE`, `TKE_ROLE_ARN`); then the CVM instance's role from the metadata
+//! service. `TENCENTCLOUD_STS_ENDPOINT` and `TENCENTCLOUD_METADATA_ENDPOINT` point those at other
+//! hosts. The region comes from `--region` or `TENCENTCLOUD_REGION`. With `--mock`, the built-in mock server starts
 //! on 127.0.0.1 with the example credentials of the TC3 reference and checks the signature of the
 //! real request it receives.
 //!
@@ -73,6 +77,7 @@ async fn submit(args: Args) -> Result<String, String> {
         // The builder's default credentials are the reference's example ones.
         let server = MockServer::builder()
             .actions(ssl::ACTIONS)
+            .examples(ssl::EXAMPLES)
             .examples(ssl::EXAMPLES)
             .start()
             .await

@@ -15,6 +15,7 @@ use tracing::{Instrument, Span};
 
 use super::action::{Action, ActionInfo, ErrorCode};
 use super::config::{Config, Endpoint};
+use super::credentials::{Credentials, ProvideCredentials};
 use super::decode::{self, NotOutput, Probe};
 use super::error::{BuildError, ConfigError, Error, UntypedCode};
 use super::rate_limit::{Pacer, Pacers};
@@ -208,7 +209,13 @@ impl Inner {
         if let Some(pacer) = pacer {
             pacer.wait_turn().await;
         }
-        let request = self.request_for_attempt(info, template, body)?;
+        // Ready at once for static and fresh cached credentials; a fetch only when they expire.
+        let credentials = if info.unsigned {
+            None
+        } else {
+            Some(config.credentials.provide_credentials().await.map_err(Failure::last)?)
+        };
+        let request = self.request_for_attempt(template, body, credentials)?;
 
         let span = Span::current();
         // The clock is read only when the span records the latency.
@@ -260,22 +267,21 @@ impl Inner {
         }
     }
 
-    /// The request of one attempt, signed anew (the timestamp must be fresh). Not async, so none of
-    /// its locals are kept in the attempt's future.
+    /// The request of one attempt, signed anew (the timestamp must be fresh) with `credentials`
+    /// (`None` for an unsigned action). Not async, so none of its locals are kept in the attempt's
+    /// future.
     fn request_for_attempt(
         &self,
-        info: &'static ActionInfo,
         template: &RequestTemplate,
         body: Bytes,
+        credentials: Option<Credentials>,
     ) -> Result<Request<Bytes>, Failure> {
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
-        let request = if info.unsigned {
-            template.unsigned(timestamp, body)
-        } else {
-            let credentials = self.config.credentials.credentials().map_err(Failure::last)?;
-            template.signed(&credentials, timestamp, body)
+        let request = match credentials {
+            None => template.unsigned(timestamp, body),
+            Some(credentials) => template.signed(&credentials, timestamp, body),
         };
         request.map_err(|error| match error {
             SignError::Credentials(error) => Failure::last(error),

@@ -162,9 +162,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// A builder with the defaults: credentials from the default chain (environment, then profile
-    /// file), the international site, no region, `en-US`, 5 s connect and 60 s request timeouts,
-    /// 3 attempts, the spec's rate limits, 10 MiB responses at most.
+    /// A builder with the defaults: credentials from the default chain (environment, profile file,
+    /// TKE OIDC, CVM role: [`CredentialsChain::default_chain`]), the international site, no
+    /// region, `en-US`, 5 s connect and 60 s request timeouts, 3 attempts, the spec's rate
+    /// limits, 10 MiB responses at most.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }

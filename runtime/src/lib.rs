@@ -37,8 +37,8 @@ pub use client::Client;
 pub use codes::CodeFacts;
 pub use config::{Config, ConfigBuilder, Endpoint, Language, Site};
 pub use credentials::{
-    Credentials, CredentialsChain, CredentialsError, EnvCredentials, Environment, ProfileCredentials,
-    ProvideCredentials,
+    AssumeRoleCredentials, CachedCredentials, Credentials, CredentialsChain, CredentialsError, CredentialsFuture,
+    CvmRoleCredentials, EnvCredentials, Environment, ProfileCredentials, ProvideCredentials, WebIdentityCredentials,
 };
 pub use decode::{decode_response, decode_response_with};
 pub use error::{BuildError, ConfigError, Error, Result, ServiceError};

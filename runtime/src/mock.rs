@@ -167,6 +167,7 @@ pub struct ReceivedRequest {
 #[must_use]
 pub struct MockServerBuilder {
     credentials: Credentials,
+    also_accepted: Vec<Credentials>,
     actions: Vec<&'static ActionInfo>,
     examples: Vec<&'static ExampleInfo>,
 }
@@ -175,6 +176,13 @@ impl MockServerBuilder {
     /// The credentials requests must be signed with (default: [`example_credentials`]).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = credentials;
+        self
+    }
+
+    /// Accepts requests signed with these credentials too (rotated temporary credentials); the
+    /// secret id of a request picks the credentials its signature is checked with.
+    pub fn also_accept(mut self, credentials: Credentials) -> Self {
+        self.also_accepted.push(credentials);
         self
     }
 
@@ -195,8 +203,11 @@ impl MockServerBuilder {
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let address = listener.local_addr()?;
+        let mut accepted = vec![self.credentials.clone()];
+        accepted.extend(self.also_accepted);
         let state = Arc::new(State {
             credentials: self.credentials,
+            accepted,
             actions: self.actions.iter().map(|info| (info.name, *info)).collect(),
             examples: self.examples.iter().rev().map(|example| (example.action, *example)).collect(),
             queue: Mutex::new(VecDeque::new()),
@@ -218,6 +229,8 @@ pub struct MockServer {
 #[derive(Debug)]
 struct State {
     credentials: Credentials,
+    /// `credentials` and those of [`MockServerBuilder::also_accept`].
+    accepted: Vec<Credentials>,
     actions: HashMap<&'static str, &'static ActionInfo>,
     /// The first example of each action.
     examples: HashMap<&'static str, &'static ExampleInfo>,
@@ -228,7 +241,12 @@ struct State {
 impl MockServer {
     /// A builder with the example credentials and no actions.
     pub fn builder() -> MockServerBuilder {
-        MockServerBuilder { credentials: example_credentials(), actions: Vec::new(), examples: Vec::new() }
+        MockServerBuilder {
+            credentials: example_credentials(),
+            also_accepted: Vec::new(),
+            actions: Vec::new(),
+            examples: Vec::new(),
+        }
     }
 
     /// The URL to configure as the client's endpoint (`http://127.0.0.1:PORT`).
@@ -317,8 +335,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
             Some(b"SKIP") => Ok(()),
             _ => Err("AuthFailure.InvalidAuthorization"),
         },
-        Some(info) => verify::verify(&parts.headers, &body, &state.credentials, info.service.name, now)
-            .map_err(|error| error.code()),
+        Some(info) => verify_any(&state.accepted, &parts.headers, &body, info.service.name, now),
         None => Err("InvalidAction"),
     };
     lock(&state.received).push(ReceivedRequest {
@@ -340,6 +357,27 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
         Some(reply) => answer(reply).await,
         None => example_response(state.examples.get(info.name).copied()),
     })
+}
+
+/// Checks the signature with the accepted credentials of the request's secret id.
+fn verify_any(
+    accepted: &[Credentials],
+    header_map: &HeaderMap,
+    body: &[u8],
+    service: &str,
+    now: i64,
+) -> Result<(), &'static str> {
+    let mut verdict = Err(verify::VerifyError::UnknownSecretId);
+    for credentials in accepted {
+        match verify::verify(header_map, body, credentials, service, now) {
+            Err(verify::VerifyError::UnknownSecretId) => {}
+            other => {
+                verdict = other;
+                break;
+            }
+        }
+    }
+    verdict.map_err(|error| error.code())
 }
 
 /// The message the spec documents for a rejection code, as the API would send it.

@@ -1,11 +1,15 @@
 //! The secret key and token never leak: not in tracing output at TRACE level from every target
 //! (tcapi, hyper-util, ...), not in what `reqwest` logs through the `log` crate, not in error
 //! messages, not in `Debug` output, whether calls succeed or fail and however the credentials
-//! were given. Complements `runtime_tracing.rs` (span contents of one failed call).
+//! were given: keys, the providers of temporary credentials (CVM role, STS AssumeRole, web
+//! identity, a profile's role) and what they fetch, web identity tokens included. Complements
+//! `runtime_tracing.rs` (span contents of one failed call).
 //!
 //! Alone in its test binary: it installs the process-wide tracing subscriber and logger.
 
 #![allow(clippy::unwrap_used)]
+
+mod credentials_common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -193,7 +197,7 @@ async fn no_secret_in_trace_output_errors_or_debug_across_succeeding_and_failing
     assert!(result.is_ok(), "{result:?}");
     outcomes.push(describe(&result));
     let padded = Environment::from_map([("TENCENTCLOUD_SECRET_ID", SECRET_ID), ("TENCENTCLOUD_SECRET_KEY", " x")]);
-    let result = EnvCredentials::with_environment(padded).credentials();
+    let result = EnvCredentials::with_environment(padded).provide_credentials().await;
     assert!(result.is_err());
     outcomes.push(format!("{:?} {}", result, result.as_ref().err().map(ToString::to_string).unwrap_or_default()));
     outcomes.push(format!("{environment:?} {chain:?} {:?}", EnvCredentials::with_environment(environment.clone())));
@@ -210,7 +214,7 @@ async fn no_secret_in_trace_output_errors_or_debug_across_succeeding_and_failing
     outcomes.push(format!("{} {profile:?}", describe(&result)));
     let broken = directory.join("broken");
     std::fs::write(&broken, format!("[default]\nsecret_key = {SECRET_KEY}\ntoken = {TOKEN}\n[unclosed\n")).unwrap();
-    let result = ProfileCredentials::from_paths([broken]).credentials();
+    let result = ProfileCredentials::from_paths([broken]).provide_credentials().await;
     assert!(result.is_err());
     outcomes.push(format!("{:?} {}", result, result.as_ref().err().map(ToString::to_string).unwrap_or_default()));
     let _ = std::fs::remove_dir_all(&directory);
@@ -267,4 +271,140 @@ async fn signature_expire_tells_the_user_to_check_the_system_clock() {
     assert!(!line.contains('\n'));
     assert_no_secret("the SignatureExpire error", &format!("{error} {error:?}"));
     assert_no_secret("the captured tracing and log output", &captured.text());
+}
+
+/// The web identity token of the provider tests below; a token is as secret as a key.
+const WEB_IDENTITY_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.WEB-IDENTITY-TOKEN-never-shown.c2ln";
+
+/// Every provider of temporary credentials, succeeding, failing to refresh, expiring and refused:
+/// neither the keys and tokens it fetched, nor the base credentials it signs with, nor a web
+/// identity token appear in its `Debug`, its errors or anything logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_temporary_secret_in_the_providers_debug_errors_or_logs() {
+    use credentials_common::{
+        FakeMetadata, TempDir, TestClock, closed_port_url, ssl_mock, sts_answer, sts_mock, submit, temporary,
+        temporary_secrets,
+    };
+    use tcapi_runtime::{AssumeRoleCredentials, CvmRoleCredentials, WebIdentityCredentials};
+
+    let captured = capture();
+    let hour = Duration::from_secs(3600);
+    let clock = TestClock::new();
+    let mut outcomes = Vec::new();
+    let server = ssl_mock(&[temporary(1), temporary(2), temporary(3)]).await;
+    let client = |provider: Arc<dyn ProvideCredentials>| {
+        ssl::Client::new(
+            Config::builder()
+                .credentials_provider(provider)
+                .endpoint(server.endpoint())
+                .rate_limit(RateLimit::Disabled)
+                .build()
+                .unwrap(),
+        )
+    };
+
+    // The CVM role: fetched, a refresh that fails (a warning), then expired (an error).
+    let metadata = FakeMetadata::start(Some("ops-role"), vec![(temporary(1), clock.now() + hour)]).await;
+    let cvm = CvmRoleCredentials::builder().endpoint(metadata.url()).clock(clock.clone()).build().unwrap();
+    let cvm_client = client(Arc::new(cvm.clone()));
+    outcomes.push(format!("{:?}", submit(&cvm_client).await));
+    outcomes.push(format!("{cvm:?} {:?} {:?}", cvm.provide_credentials(), cvm.provide_credentials().await));
+    metadata.fail_with(Some(StatusCode::SERVICE_UNAVAILABLE));
+    clock.advance(hour - Duration::from_secs(60));
+    let result = submit(&cvm_client).await;
+    assert!(result.is_ok(), "{result:?}");
+    clock.advance(Duration::from_secs(120));
+    let result = cvm_client.certificate_order_submit().cert_id("x").send().await;
+    assert!(matches!(result, Err(Error::Credentials(_))), "{result:?}");
+    outcomes.push(describe(&result));
+    outcomes.push(format!("{cvm:?} {cvm_client:?}"));
+
+    // STS AssumeRole signed with the keys and token of `credentials()`.
+    let sts = sts_mock(credentials()).await;
+    sts.enqueue(sts_answer(&temporary(2), clock.now() + hour));
+    let assume = AssumeRoleCredentials::builder(credentials(), "qcs::cam::uin/1:roleName/ci")
+        .endpoint(sts.endpoint())
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let assume_client = client(Arc::new(assume.clone()));
+    outcomes.push(format!("{:?}", submit(&assume_client).await));
+    outcomes.push(format!("{assume:?} {:?} {assume_client:?}", assume.provide_credentials().await));
+    // A refusal quoting what it was sent is blanked out.
+    sts.enqueue(Reply::service_error("AuthFailure.SignatureFailure", format!("bad key {SECRET_KEY} / {TOKEN}")));
+    let refused = AssumeRoleCredentials::builder(credentials(), "qcs::cam::uin/1:roleName/ci")
+        .endpoint(sts.endpoint())
+        .build()
+        .unwrap();
+    let error = refused.provide_credentials().await.err().unwrap();
+    assert!(error.to_string().contains("bad key [redacted] / [redacted]"), "{error}");
+    outcomes.push(format!("{error} {error:?}"));
+
+    // A web identity: exchanged, refused quoting the token, its token file gone.
+    let dir = TempDir::new("secrets-web-identity");
+    let token_file = dir.write("token", WEB_IDENTITY_TOKEN);
+    sts.enqueue(sts_answer(&temporary(3), clock.now() + hour));
+    let web = WebIdentityCredentials::builder("oidc", "qcs::cam::uin/1:roleName/pod", &token_file)
+        .endpoint(sts.endpoint())
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let web_client = client(Arc::new(web.clone()));
+    outcomes.push(format!("{:?}", submit(&web_client).await));
+    outcomes.push(format!("{web:?} {:?} {web_client:?}", web.provide_credentials().await));
+    sts.enqueue(Reply::service_error(
+        "InvalidParameter.WebIdentityTokenError",
+        format!("token {WEB_IDENTITY_TOKEN} is invalid"),
+    ));
+    clock.advance(hour);
+    let result = submit(&web_client).await;
+    let error = result.unwrap_err();
+    assert!(error.contains("token [redacted] is invalid"), "{error}");
+    outcomes.push(error);
+    std::fs::remove_file(&token_file).unwrap();
+    clock.advance(2 * hour);
+    let result = web_client.certificate_order_submit().cert_id("x").send().await;
+    assert!(matches!(result, Err(Error::Credentials(_))), "{result:?}");
+    outcomes.push(describe(&result));
+    assert!(sts.requests().iter().any(|request| request.action == "AssumeRoleWithWebIdentity"));
+
+    // A profile's role, and the default chain holding every source.
+    let profile_dir = TempDir::new("secrets-profile-role");
+    let profile_file = profile_dir.write(
+        "credentials",
+        &format!("[default]\nsecret_id = {SECRET_ID}\nsecret_key = {SECRET_KEY}\ntoken = {TOKEN}\nrole_arn = qcs::cam::uin/1:roleName/p\n"),
+    );
+    sts.enqueue(sts_answer(&temporary(1), SystemTime::now() + hour));
+    let profile = ProfileCredentials::from_paths([profile_file]).with_sts_endpoint(sts.endpoint());
+    outcomes.push(format!("{:?} {profile:?}", profile.provide_credentials().await));
+    let environment = Environment::from_map([
+        ("HOME", profile_dir.0.display().to_string()),
+        ("TKE_REGION", "ap-guangzhou".into()),
+        ("TKE_PROVIDER_ID", "oidc".into()),
+        ("TKE_WEB_IDENTITY_TOKEN_FILE", token_file.display().to_string()),
+        ("TKE_ROLE_ARN", "qcs::cam::uin/1:roleName/pod".into()),
+        ("TENCENTCLOUD_STS_ENDPOINT", closed_port_url()),
+        ("TENCENTCLOUD_METADATA_ENDPOINT", metadata.url()),
+    ]);
+    let chain = CredentialsChain::default_chain_in(&environment);
+    outcomes.push(format!("{chain:?} {:?} {chain:?}", chain.provide_credentials().await));
+
+    let secrets: Vec<String> = temporary_secrets(3)
+        .into_iter()
+        .chain([WEB_IDENTITY_TOKEN.to_owned()])
+        .chain(SECRETS.iter().map(|secret| (*secret).to_owned()))
+        .collect();
+    let leaked = |what: &str, text: &str| {
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "a secret leaked into {what}:\n{text}");
+        }
+    };
+    for outcome in &outcomes {
+        leaked("an error message or Debug output", outcome);
+    }
+    let text = captured.text();
+    // The capture saw the providers' own records: the failed refresh's warning among them.
+    assert!(text.contains("refreshing credentials failed; using the current ones while they are valid"), "{text}");
+    assert!(text.contains("fetching credentials"), "{text}");
+    leaked("the captured tracing and log output", &text);
 }
