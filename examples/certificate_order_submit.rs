@@ -78,7 +78,6 @@ async fn submit(args: Args) -> Result<String, String> {
         let server = MockServer::builder()
             .actions(ssl::ACTIONS)
             .examples(ssl::EXAMPLES)
-            .examples(ssl::EXAMPLES)
             .start()
             .await
             .map_err(|error| format!("cannot start the mock server: {error}"))?;

@@ -71,7 +71,6 @@ async fn load(args: Args) -> Result<driver::Report, String> {
         let server = MockServer::builder()
             .actions(ssl::ACTIONS)
             .examples(ssl::EXAMPLES)
-            .examples(ssl::EXAMPLES)
             .start()
             .await
             .map_err(|error| format!("cannot start the mock server: {error}"))?;
