@@ -14,6 +14,7 @@
 //! [`runtime`]; what most programs use is also at the root.
 
 pub use ::tcapi_runtime as runtime;
+pub use ::tcapi_runtime::call::JsonCall;
 pub use ::tcapi_runtime::{
     BuildError, Client, Config, ConfigBuilder, Correction, CorrectionKind, Corrections, Credentials, Error, Language,
     RateLimit, RetryPolicy, ServiceError, Site,
@@ -27,6 +28,14 @@ pub use common_errors::CommonErrorCode;
 #[cfg(feature = "ssl")]
 #[rustfmt::skip]
 pub mod ssl;
+
+/// Every service of this build, its actions and examples: what the mock server answers (feature
+/// `mock`), as `MockServer::builder().services(tcapi::SERVICES)`.
+#[cfg(feature = "mock")]
+pub static SERVICES: &[(&[&::tcapi_runtime::ActionInfo], &[::tcapi_runtime::ExampleInfo])] = &[
+    #[cfg(feature = "ssl")]
+    (ssl::ACTIONS, ssl::EXAMPLES),
+];
 
 /// The README's Rust examples, compiled as doctests so that they stay true.
 #[doc = include_str!("../../README.md")]

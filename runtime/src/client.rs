@@ -59,10 +59,10 @@ impl Failure {
 }
 
 /// Whether the action's spec marks an error code retryable; one small function per action.
-type RetryableCode = fn(&str) -> bool;
+pub(crate) type RetryableCode = fn(&str) -> bool;
 
 /// Decodes a 200 body into the action's output, which it keeps; the one generic step of a call.
-type DecodeOutput<'a> = dyn FnMut(&[u8]) -> Result<(), NotOutput> + Send + 'a;
+pub(crate) type DecodeOutput<'a> = dyn FnMut(&[u8]) -> Result<(), NotOutput> + Send + 'a;
 
 impl Client {
     /// A client with this configuration.
@@ -114,6 +114,20 @@ impl Client {
                 Err(Error::Decode { message: "no output was decoded".into(), excerpt: String::new(), request_id: None })
             }
         }
+    }
+}
+
+impl Client {
+    /// The send path of every call, typed or not: `decode_output` reads a 200 body into the
+    /// caller's output (the only step that depends on the action).
+    pub(crate) async fn call_untyped(
+        &self,
+        info: &'static ActionInfo,
+        body: Bytes,
+        retryable: RetryableCode,
+        decode_output: &mut DecodeOutput<'_>,
+    ) -> Result<(), Error<UntypedCode>> {
+        self.inner.call(info, body, retryable, decode_output).await
     }
 }
 
@@ -225,9 +239,15 @@ impl Inner {
         if let Some(started) = started {
             span.record("latency_ms", millis(started.elapsed()));
         }
+        // An action with an idempotency token is deduplicated by the server: a request that may
+        // have been processed is safe to send again (with the same token, in the same body).
+        let idempotent = info.idempotency_token.is_some();
         let response = match result {
-            Err(_elapsed) => return Err(Failure::last(Error::Timeout { timeout: config.request_timeout })),
-            Ok(Err(error)) => return Err(self.transport_failure(error, template.endpoint())),
+            Err(_elapsed) => {
+                let error = Error::Timeout { timeout: config.request_timeout, retried: idempotent };
+                return Err(Failure { error, retryable: idempotent });
+            }
+            Ok(Err(error)) => return Err(self.transport_failure(error, template.endpoint(), idempotent)),
             Ok(Ok(response)) => response,
         };
         let status = response.status();
@@ -259,7 +279,8 @@ impl Inner {
         match decode::probe(&body).map_err(Failure::last)? {
             Probe::ServiceError { code, message, request_id } => {
                 span.record("request_id", request_id.as_str());
-                let retry = is_rate_limit_code(&code) || retryable(&code);
+                let retry =
+                    is_rate_limit_code(&code) || retryable(&code) || info.retryable_codes.contains(&code.as_str());
                 tracing::debug!(code = code.as_str(), retryable = retry, "service error");
                 Err(Failure { error: decode::service_error(&code, message, request_id), retryable: retry })
             }
@@ -311,15 +332,20 @@ impl Inner {
         Ok(template)
     }
 
-    fn transport_failure(&self, error: TransportError, endpoint: &Endpoint) -> Failure {
+    /// The failure of an exchange; `idempotent` actions are retried after a timeout or a dropped
+    /// connection too, not only when the request never left.
+    fn transport_failure(&self, error: TransportError, endpoint: &Endpoint, idempotent: bool) -> Failure {
         let endpoint = endpoint.to_string();
-        let retryable = error.never_reached_server();
+        let retryable = error.never_reached_server()
+            || (idempotent && matches!(error, TransportError::Timeout { .. } | TransportError::Other(_)));
         let error = match error {
             TransportError::Connect(message) => Error::Connect { endpoint, message },
             TransportError::Timeout { sent: false } => Error::Connect { endpoint, message: "connect timed out".into() },
-            TransportError::Timeout { sent: true } => Error::Timeout { timeout: self.config.request_timeout },
+            TransportError::Timeout { sent: true } => {
+                Error::Timeout { timeout: self.config.request_timeout, retried: idempotent }
+            }
             TransportError::BodyTooLarge { limit } => Error::BodyTooLarge { limit },
-            TransportError::Other(message) => Error::Transport { endpoint, message },
+            TransportError::Other(message) => Error::Transport { endpoint, message, retried: idempotent },
         };
         Failure { error, retryable }
     }

@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::action::ErrorCode;
-use crate::error::{EXCERPT_MAX_CHARS, Error, ServiceError, excerpt, one_line};
+use crate::error::{Error, ServiceError, excerpt, one_line};
 use crate::wire::{self, Corrections, DecodeCx, Wire};
 
 /// What the first pass learned about a 200 body.
@@ -194,6 +194,12 @@ pub(crate) enum NotOutput {
     Invalid { error: serde_json::Error, path: String },
 }
 
+/// A body that is JSON but not `{"Response": {...}}`.
+pub(crate) fn not_the_envelope() -> NotOutput {
+    let error = <serde_json::Error as de::Error>::custom("the body is not the API's envelope `{\"Response\": {...}}`");
+    NotOutput::Invalid { error, path: String::new() }
+}
+
 /// Decodes a 200 body straight into the action's output, in one pass over the body, with the
 /// corrections it made; `strict` refuses every correction instead of making it.
 ///
@@ -217,9 +223,7 @@ pub(crate) fn success_output<T: Wire>(body: &[u8], strict: bool) -> Result<(T, C
 pub(crate) fn undecodable<C: ErrorCode>(not_output: &NotOutput, body: &[u8], request_id: Option<String>) -> Error<C> {
     match not_output {
         NotOutput::Invalid { error, path } => {
-            let message = short_message(error);
-            let message = if path.is_empty() { message } else { format!("{path}: {message}") };
-            Error::Decode { message, excerpt: excerpt(body), request_id }
+            Error::Decode { message: short_message(path, error), excerpt: excerpt(body), request_id }
         }
         // The probe reads a non-null `Error` as a service error or a broken one; never reached.
         NotOutput::ErrorPresent => {
@@ -301,21 +305,26 @@ pub fn decode_response_with<A: crate::Action>(
 }
 
 fn decode_error<C: ErrorCode>(error: &serde_json::Error, body: &[u8], request_id: Option<String>) -> Error<C> {
-    Error::Decode { message: short_message(error), excerpt: excerpt(body), request_id }
+    Error::Decode { message: short_message("", error), excerpt: excerpt(body), request_id }
 }
 
-/// serde_json's message, on one line and at most [`EXCERPT_MAX_CHARS`] characters: it quotes
-/// values from the body (`invalid type: string "...", expected i64`), which a hostile server makes
-/// as long as it likes. The position (`at line 1 column 42`) is kept when the middle is cut.
-fn short_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    if text.chars().count() <= EXCERPT_MAX_CHARS && !text.contains(char::is_control) {
+/// The longest message of a decode error, in characters: a member's path (as deep as the
+/// recursion limit lets JSON nest), what was wrong and where in the body.
+pub const DECODE_MESSAGE_MAX_CHARS: usize = 160;
+
+/// serde_json's message after `path` (`Response.Status: `), on one line and at most
+/// [`DECODE_MESSAGE_MAX_CHARS`] characters: it quotes values from the body (`invalid type: string
+/// "...", expected i64`), which a hostile server makes as long as it likes. The position (`at line
+/// 1 column 42`) is kept when the middle is cut.
+fn short_message(path: &str, error: &serde_json::Error) -> String {
+    let text = if path.is_empty() { error.to_string() } else { format!("{path}: {error}") };
+    if text.chars().count() <= DECODE_MESSAGE_MAX_CHARS && !text.contains(char::is_control) {
         return text;
     }
     let position =
         if error.line() > 0 { format!(" at line {} column {}", error.line(), error.column()) } else { String::new() };
     let head = text.strip_suffix(&position).unwrap_or(&text);
-    let room = EXCERPT_MAX_CHARS.saturating_sub(position.chars().count());
+    let room = DECODE_MESSAGE_MAX_CHARS.saturating_sub(position.chars().count());
     one_line(head, room) + &position
 }
 

@@ -63,14 +63,19 @@ pub enum Error<C: ErrorCode> {
         /// The RequestId, when the body carried one.
         request_id: Option<String>,
     },
-    /// No complete response arrived in time after the request was sent. It was not retried: the
-    /// server may have processed it.
-    #[error(
-        "no response within {timeout:?}; the request may have been processed, so it was not retried (raise the request timeout if the endpoint is slow)"
-    )]
+    /// No complete response arrived in time after the request was sent. The server may have
+    /// processed it, so it was retried only when the action is idempotent (its token makes the
+    /// server deduplicate the attempts).
+    #[error("no response within {timeout:?}; {}", if *.retried {
+        "it was retried with the same idempotency token, on every attempt (raise the request timeout if the endpoint is slow)"
+    } else {
+        "the request may have been processed, so it was not retried (raise the request timeout if the endpoint is slow)"
+    })]
     Timeout {
         /// The request timeout in force.
         timeout: Duration,
+        /// The action is idempotent and every attempt timed out.
+        retried: bool,
     },
     /// The request never reached the server (DNS, TCP or TLS failure, connect timeout), on every attempt.
     #[error("cannot connect to {endpoint}: {message} (check the endpoint, network and proxy settings)")]
@@ -80,13 +85,20 @@ pub enum Error<C: ErrorCode> {
         /// What the transport reported.
         message: String,
     },
-    /// The exchange failed after the request was sent (connection reset, body cut short).
-    #[error("the connection to {endpoint} failed during the exchange: {message}; the request may have been processed")]
+    /// The exchange failed after the request was sent (connection reset, body cut short). Retried
+    /// only when the action is idempotent.
+    #[error("the connection to {endpoint} failed during the exchange: {message}; {}", if *.retried {
+        "it was retried with the same idempotency token, on every attempt"
+    } else {
+        "the request may have been processed, so it was not retried"
+    })]
     Transport {
         /// The endpoint URL.
         endpoint: String,
         /// What the transport reported.
         message: String,
+        /// The action is idempotent and every attempt failed so.
+        retried: bool,
     },
     /// The response body exceeded the configured size limit; reading stopped there.
     #[error("the response body exceeds the limit of {limit} bytes (raise `max_response_size` if this is expected)")]
@@ -125,9 +137,9 @@ impl<C: ErrorCode> Error<C> {
             }),
             Error::Http { status, excerpt, request_id } => Error::Http { status, excerpt, request_id },
             Error::Decode { message, excerpt, request_id } => Error::Decode { message, excerpt, request_id },
-            Error::Timeout { timeout } => Error::Timeout { timeout },
+            Error::Timeout { timeout, retried } => Error::Timeout { timeout, retried },
             Error::Connect { endpoint, message } => Error::Connect { endpoint, message },
-            Error::Transport { endpoint, message } => Error::Transport { endpoint, message },
+            Error::Transport { endpoint, message, retried } => Error::Transport { endpoint, message, retried },
             Error::BodyTooLarge { limit } => Error::BodyTooLarge { limit },
             Error::Credentials(error) => Error::Credentials(error),
             Error::Build(error) => Error::Build(error),

@@ -14,6 +14,7 @@
 extern crate self as tcapi_runtime;
 
 pub mod action;
+pub mod call;
 pub mod client;
 pub mod codes;
 pub mod config;

@@ -169,7 +169,9 @@ pub struct MockServerBuilder {
     credentials: Credentials,
     also_accepted: Vec<Credentials>,
     actions: Vec<&'static ActionInfo>,
-    examples: Vec<&'static ExampleInfo>,
+    /// Examples, with the service they belong to when it is known.
+    examples: Vec<(Option<&'static str>, &'static ExampleInfo)>,
+    any_action: bool,
 }
 
 impl MockServerBuilder {
@@ -195,7 +197,31 @@ impl MockServerBuilder {
     /// Documented examples (a service's `EXAMPLES`, feature `mock`): an action with nothing queued
     /// answers with its first one, or with an empty success when it has none.
     pub fn examples(mut self, examples: &'static [ExampleInfo]) -> Self {
-        self.examples.extend(examples);
+        self.examples.extend(examples.iter().map(|example| (None, example)));
+        self
+    }
+
+    /// A service's actions and examples (`tcapi::ssl::ACTIONS`, `tcapi::ssl::EXAMPLES`): with
+    /// several services, an action name two of them have is told apart by the signature's scope.
+    pub fn service(mut self, actions: &[&'static ActionInfo], examples: &'static [ExampleInfo]) -> Self {
+        self.actions.extend_from_slice(actions);
+        let service = actions.first().map(|info| info.service.name);
+        self.examples.extend(examples.iter().map(|example| (service, example)));
+        self
+    }
+
+    /// Every service of a list such as `tcapi::SERVICES` (the services the crate was built with).
+    pub fn services(mut self, services: &[(&'static [&'static ActionInfo], &'static [ExampleInfo])]) -> Self {
+        for (actions, examples) in services {
+            self = self.service(actions, examples);
+        }
+        self
+    }
+
+    /// Answers actions it was not given too: their signature is checked for the service their
+    /// scope names, and they get an empty success (or the queued reply). For the generic call.
+    pub fn any_action(mut self) -> Self {
+        self.any_action = true;
         self
     }
 
@@ -208,8 +234,17 @@ impl MockServerBuilder {
         let state = Arc::new(State {
             credentials: self.credentials,
             accepted,
-            actions: self.actions.iter().map(|info| (info.name, *info)).collect(),
-            examples: self.examples.iter().rev().map(|example| (example.action, *example)).collect(),
+            actions: self.actions.iter().fold(HashMap::new(), |mut by_name, info| {
+                by_name.entry(info.name).or_insert_with(Vec::new).push(*info);
+                by_name
+            }),
+            examples: self
+                .examples
+                .iter()
+                .rev()
+                .map(|(service, example)| ((*service, example.action), *example))
+                .collect(),
+            any_action: self.any_action,
             queue: Mutex::new(VecDeque::new()),
             received: Mutex::new(Vec::new()),
         });
@@ -231,9 +266,11 @@ struct State {
     credentials: Credentials,
     /// `credentials` and those of [`MockServerBuilder::also_accept`].
     accepted: Vec<Credentials>,
-    actions: HashMap<&'static str, &'static ActionInfo>,
-    /// The first example of each action.
-    examples: HashMap<&'static str, &'static ExampleInfo>,
+    /// The actions of each name (services may share one).
+    actions: HashMap<&'static str, Vec<&'static ActionInfo>>,
+    /// The first example of each action, by service (when given with it) and name.
+    examples: HashMap<(Option<&'static str>, &'static str), &'static ExampleInfo>,
+    any_action: bool,
     queue: Mutex<VecDeque<Reply>>,
     received: Mutex<Vec<ReceivedRequest>>,
 }
@@ -246,6 +283,7 @@ impl MockServer {
             also_accepted: Vec::new(),
             actions: Vec::new(),
             examples: Vec::new(),
+            any_action: false,
         }
     }
 
@@ -325,18 +363,22 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
     let received_at_system = SystemTime::now();
     let action =
         parts.headers.get(headers::ACTION).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
-    let info = state.actions.get(action.as_str()).copied();
+    let scope = scope_service(&parts.headers);
+    let info = state.actions.get(action.as_str()).and_then(|infos| {
+        infos.iter().find(|info| Some(info.service.name) == scope.as_deref()).or(infos.first()).copied()
+    });
     let now = received_at_system
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
-    let verdict = match info {
+    let verdict = match (info, &scope) {
         // Tencent takes these without a signature; the SDKs send `Authorization: SKIP`.
-        Some(info) if info.unsigned => match parts.headers.get(AUTHORIZATION).map(|value| value.as_bytes()) {
+        (Some(info), _) if info.unsigned => match parts.headers.get(AUTHORIZATION).map(|value| value.as_bytes()) {
             Some(b"SKIP") => Ok(()),
             _ => Err("AuthFailure.InvalidAuthorization"),
         },
-        Some(info) => verify_any(&state.accepted, &parts.headers, &body, info.service.name, now),
-        None => Err("InvalidAction"),
+        (Some(info), _) => verify_any(&state.accepted, &parts.headers, &body, info.service.name, now),
+        (None, Some(service)) if state.any_action => verify_any(&state.accepted, &parts.headers, &body, service, now),
+        (None, _) => Err("InvalidAction"),
     };
     lock(&state.received).push(ReceivedRequest {
         action,
@@ -347,16 +389,26 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
         signature_valid: verdict.is_ok(),
         rejection: verdict.err(),
     });
-    let info = match (info, verdict) {
-        (Some(info), Ok(())) => info,
-        (info, Err(code)) => return Ok(error_response(code, &rejection_message(info, code))),
-        (None, Ok(())) => return Ok(error_response("InvalidAction", "unknown action")),
-    };
+    if let Err(code) = verdict {
+        return Ok(error_response(code, &rejection_message(info, code)));
+    }
+    let example = info.and_then(|info| {
+        let by_service = state.examples.get(&(Some(info.service.name), info.name));
+        by_service.or_else(|| state.examples.get(&(None, info.name))).copied()
+    });
     let reply = lock(&state.queue).pop_front();
     Ok(match reply {
         Some(reply) => answer(reply).await,
-        None => example_response(state.examples.get(info.name).copied()),
+        None => example_response(example),
     })
+}
+
+/// The service a signature's scope names: `Credential=<id>/<date>/<service>/tc3_request`.
+fn scope_service(header_map: &HeaderMap) -> Option<String> {
+    let authorization = header_map.get(AUTHORIZATION)?.to_str().ok()?;
+    let credential = authorization.split("Credential=").nth(1)?.split(',').next()?;
+    let service = credential.split('/').nth(2)?;
+    (!service.is_empty()).then(|| service.to_owned())
 }
 
 /// Checks the signature with the accepted credentials of the request's secret id.

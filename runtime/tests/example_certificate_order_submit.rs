@@ -8,122 +8,18 @@
 #![allow(clippy::unwrap_used)]
 
 mod credentials_common;
+mod examples_common;
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use credentials_common::{
     FakeMetadata, ROLES_PATH, TempDir, closed_port_url, signed_by, signer, silent_server, ssl_mock, sts_answer,
     sts_mock, temporary, temporary_secrets,
 };
+use examples_common::{run_example, run_example_async};
 use secrecy::ExposeSecret;
 use tcapi::ssl;
 use tcapi_runtime::mock::{MockServer, Reply, example_credentials};
-
-/// The longest a run of the example may take before the test kills it.
-const RUN_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The example's executable, built on first use.
-fn example_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let mut command = Command::new(env!("CARGO"));
-        command
-            .args(["build", "-p", "tcapi", "--features", "mock", "--example", "certificate_order_submit"])
-            .args(["--message-format", "json-render-diagnostics"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stderr(Stdio::inherit());
-        if !cfg!(debug_assertions) {
-            command.arg("--release");
-        }
-        // What cargo sets for this test process describes this package; passed on, it would make
-        // the nested build see changed inputs (build scripts track some) and rebuild dependencies.
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            if name.starts_with("CARGO_PKG_")
-                || matches!(
-                    name.as_ref(),
-                    "CARGO_MANIFEST_DIR"
-                        | "CARGO_MANIFEST_PATH"
-                        | "CARGO_CRATE_NAME"
-                        | "CARGO_PRIMARY_PACKAGE"
-                        | "CARGO_TARGET_TMPDIR"
-                        | "CARGO_RUSTC_CURRENT_DIR"
-                        | "CARGO_BIN_NAME"
-                        | "OUT_DIR"
-                )
-            {
-                command.env_remove(name.as_ref());
-            }
-        }
-        let output = command.output().unwrap();
-        assert!(output.status.success(), "cargo build --example certificate_order_submit failed");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        stdout
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|message| message["target"]["name"] == "certificate_order_submit")
-            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-            .unwrap_or_else(|| panic!("cargo reported no executable for the example:\n{stdout}"))
-    })
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the example with `args` in an environment holding only `env` and a `HOME` without a
-/// credentials file, so the developer's own credentials never take part.
-fn run_example(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let home = std::env::temp_dir().join(format!("tcapi-example-test-home-{}", std::process::id()));
-    let mut child = Command::new(example_binary())
-        .args(args)
-        .env_clear()
-        .env("HOME", &home)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = read_all(Box::new(child.stdout.take().unwrap()));
-    let stderr = read_all(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > RUN_TIMEOUT {
-            let _ = child.kill();
-            panic!("the example did not finish within {RUN_TIMEOUT:?}: {args:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run { code: status.code(), stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
-}
-
-/// Runs the example off the async runtime, so that a mock server on it keeps serving.
-async fn run_example_async(args: Vec<String>, env: Vec<(String, String)>) -> Run {
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let env: Vec<(&str, &str)> = env.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
-        run_example(&args, &env)
-    })
-    .await
-    .unwrap()
-}
 
 fn example_credentials_env() -> Vec<(String, String)> {
     let credentials = example_credentials();
@@ -144,7 +40,7 @@ fn documented_example_response() -> serde_json::Value {
 
 #[test]
 fn with_mock_it_prints_the_documented_response_as_json_and_exits_0() {
-    let run = run_example(&["--cert-id", "Dsqef134", "--mock"], &[]);
+    let run = run_example("certificate_order_submit", &["--cert-id", "Dsqef134", "--mock"], &[]);
     assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
     assert_eq!(run.stderr, "");
     let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -170,7 +66,7 @@ async fn with_endpoint_it_sends_a_signed_request_built_from_the_flags() {
     ]
     .map(String::from)
     .to_vec();
-    let run = run_example_async(args, example_credentials_env()).await;
+    let run = run_example_async("certificate_order_submit", args, example_credentials_env()).await;
     assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
     let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
@@ -192,7 +88,7 @@ async fn a_service_error_is_one_line_on_stderr_and_exit_code_1() {
     let server = MockServer::builder().actions(ssl::ACTIONS).examples(ssl::EXAMPLES).start().await.unwrap();
     server.enqueue(Reply::service_error("FailedOperation.CertificateNotFound", "The certificate does not exist."));
     let args = ["--cert-id", "nope", "--endpoint", &server.endpoint()].map(String::from).to_vec();
-    let run = run_example_async(args, example_credentials_env()).await;
+    let run = run_example_async("certificate_order_submit", args, example_credentials_env()).await;
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stdout, "");
     assert!(
@@ -212,6 +108,7 @@ fn without_credentials_it_says_where_it_looked_and_exits_1() {
     let metadata = closed_port_url();
     let started = Instant::now();
     let run = run_example(
+        "certificate_order_submit",
         &["--cert-id", "Dsqef134", "--endpoint", "http://127.0.0.1:9"],
         &[("TENCENTCLOUD_METADATA_ENDPOINT", &metadata)],
     );
@@ -240,7 +137,12 @@ async fn without_keys_and_with_a_metadata_service_that_never_answers_it_gives_up
     let (silent, _server) = silent_server().await;
     let args = ["--cert-id", "Dsqef134", "--endpoint", "http://127.0.0.1:9"].map(String::from).to_vec();
     let started = Instant::now();
-    let run = run_example_async(args, vec![("TENCENTCLOUD_METADATA_ENDPOINT".into(), silent.clone())]).await;
+    let run = run_example_async(
+        "certificate_order_submit",
+        args,
+        vec![("TENCENTCLOUD_METADATA_ENDPOINT".into(), silent.clone())],
+    )
+    .await;
     let elapsed = started.elapsed();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
@@ -255,7 +157,12 @@ async fn with_only_a_cvm_role_it_signs_with_the_role_credentials() {
             .await;
     let server = ssl_mock(&[temporary(1)]).await;
     let args = ["--cert-id", "Dsqef134", "--endpoint", &server.endpoint()].map(String::from).to_vec();
-    let run = run_example_async(args, vec![("TENCENTCLOUD_METADATA_ENDPOINT".into(), metadata.url())]).await;
+    let run = run_example_async(
+        "certificate_order_submit",
+        args,
+        vec![("TENCENTCLOUD_METADATA_ENDPOINT".into(), metadata.url())],
+    )
+    .await;
     assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
     let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(printed, documented_example_response());
@@ -290,7 +197,7 @@ async fn with_only_the_tke_variables_it_signs_with_the_assumed_role() {
     .map(|(name, value)| (name.to_owned(), value))
     .to_vec();
     let args = ["--cert-id", "Dsqef134", "--endpoint", &server.endpoint()].map(String::from).to_vec();
-    let run = run_example_async(args, env).await;
+    let run = run_example_async("certificate_order_submit", args, env).await;
     assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
     let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(printed, documented_example_response());
@@ -318,7 +225,8 @@ fn an_unreachable_endpoint_is_one_line_and_exit_code_1() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let endpoint = format!("http://127.0.0.1:{port}");
     let credentials = [("TENCENTCLOUD_SECRET_ID", "AKIDexample"), ("TENCENTCLOUD_SECRET_KEY", "example-key")];
-    let run = run_example(&["--cert-id", "Dsqef134", "--endpoint", &endpoint], &credentials);
+    let run =
+        run_example("certificate_order_submit", &["--cert-id", "Dsqef134", "--endpoint", &endpoint], &credentials);
     assert_eq!(run.code, Some(1));
     assert!(run.stderr.starts_with(&format!("error: cannot connect to {endpoint}/")), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
@@ -326,12 +234,14 @@ fn an_unreachable_endpoint_is_one_line_and_exit_code_1() {
 
 #[test]
 fn invalid_flags_are_usage_errors() {
-    let run = run_example(&["--cert-id", "Dsqef134", "--verify-type", "EMAIL", "--mock"], &[]);
+    let run =
+        run_example("certificate_order_submit", &["--cert-id", "Dsqef134", "--verify-type", "EMAIL", "--mock"], &[]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("invalid value 'EMAIL' for '--verify-type <TYPE>'"), "{}", run.stderr);
-    let run = run_example(&["--mock"], &[]);
+    let run = run_example("certificate_order_submit", &["--mock"], &[]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("--cert-id <ID>"), "{}", run.stderr);
-    let run = run_example(&["--cert-id", "x", "--mock", "--endpoint", "http://127.0.0.1:9"], &[]);
+    let run =
+        run_example("certificate_order_submit", &["--cert-id", "x", "--mock", "--endpoint", "http://127.0.0.1:9"], &[]);
     assert_eq!(run.code, Some(2));
 }

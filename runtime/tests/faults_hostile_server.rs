@@ -255,7 +255,7 @@ async fn headers_that_never_come_time_out_in_the_configured_time_without_retry()
     let result = client(&server.endpoint, |builder| builder.request_timeout(timeout)).send(&request()).await;
     let elapsed = started.elapsed();
     match &result {
-        Err(error @ Error::Timeout { timeout: reported }) => {
+        Err(error @ Error::Timeout { timeout: reported, retried: false }) => {
             assert_eq!(*reported, timeout);
             let line = one_line(error);
             assert!(line.starts_with("no response within 500ms"), "{line}");

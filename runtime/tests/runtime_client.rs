@@ -183,7 +183,7 @@ async fn a_server_that_never_answers_times_out_in_the_configured_time_without_re
     let started = Instant::now();
     let result = client.send(&request()).await;
     let elapsed = started.elapsed();
-    assert!(matches!(result, Err(Error::Timeout { timeout: t }) if t == timeout), "{result:?}");
+    assert!(matches!(result, Err(Error::Timeout { timeout: t, retried: false }) if t == timeout), "{result:?}");
     assert!(elapsed >= timeout && elapsed < timeout + Duration::from_secs(2), "{elapsed:?}");
     assert_eq!(server.request_count(), 1);
 }

@@ -55,6 +55,7 @@ pub fn lib_rs(krate: &Crate, header: &str) -> String {
     );
     out.push_str("//! [`runtime`]; what most programs use is also at the root.\n\n");
     out.push_str("pub use ::tcapi_runtime as runtime;\n");
+    out.push_str("pub use ::tcapi_runtime::call::JsonCall;\n");
     let _ = writeln!(out, "pub use ::tcapi_runtime::{{\n    {},\n}};", wrap(ROOT_EXPORTS, 4, 120));
     out.push_str("\n// Generated modules are formatted by prettyplease, which rustfmt would format differently.\n");
     out.push_str("#[rustfmt::skip]\nmod common_errors;\npub use common_errors::CommonErrorCode;\n");
@@ -62,6 +63,16 @@ pub fn lib_rs(krate: &Crate, header: &str) -> String {
         let module = &service.module;
         let _ = write!(out, "\n#[cfg(feature = \"{module}\")]\n#[rustfmt::skip]\npub mod {module};\n");
     }
+    out.push_str(
+        "\n/// Every service of this build, its actions and examples: what the mock server answers (feature\n",
+    );
+    out.push_str("/// `mock`), as `MockServer::builder().services(tcapi::SERVICES)`.\n#[cfg(feature = \"mock\")]\n");
+    out.push_str("pub static SERVICES: &[(&[&::tcapi_runtime::ActionInfo], &[::tcapi_runtime::ExampleInfo])] = &[\n");
+    for service in &krate.services {
+        let module = &service.module;
+        let _ = writeln!(out, "    #[cfg(feature = \"{module}\")]\n    ({module}::ACTIONS, {module}::EXAMPLES),");
+    }
+    out.push_str("];\n");
     out.push_str("\n/// The README's Rust examples, compiled as doctests so that they stay true.\n");
     out.push_str("#[doc = include_str!(\"../../README.md\")]\n#[cfg(doctest)]\npub struct ReadmeDoctests;\n");
     out
