@@ -86,7 +86,7 @@ timed() { # phase mode round expected: times one build, checks what it compiled
     got=$(compiled "$log")
     fresh=$(grep -c '^ *Fresh ' "$log" || true)
     [ "$got" = "$expected" ] || die "$phase $mode: expected to compile '${expected:-nothing}', cargo compiled '${got:-nothing}' (see $log)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$phase" "$mode" "$wall" "$cpu" "$load" "${got:--}" "$fresh" >>"$out/raw.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$phase" "$mode" "$wall" "$cpu" "$load" "${got:--}" "$fresh" >>"$out/raw.tsv"
     note "round $round: $phase, $mode: ${wall} s wall, ${cpu} s CPU, compiled: ${got:-nothing}, fresh: $fresh units"
 }
 
@@ -107,7 +107,7 @@ for round in $(seq "$rounds"); do
     secs=$({ time cargo --offline xtask codegen >"$logs/codegen-$round.log" 2>&1; } 2>&1) ||
         die "cargo xtask codegen failed: see $logs/codegen-$round.log"
     read -r secs cpu <<<"$(cpu_of "$secs")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" codegen - "$secs" "$cpu" "$load" - - >>"$out/raw.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" codegen - "$secs" "$cpu" "$load" - - >>"$out/raw.tsv"
     changed=$({ diff <(echo "$before") <(snapshot) || true; } | sed -n 's/^> [0-9a-f]*  //p' | tr '\n' ' ' | sed 's/ $//')
     [ -n "$changed" ] || die "round $round: the spec edit changed no generated file"
     echo "round $round: $changed" >>"$out/changed-files.txt"
