@@ -2,7 +2,7 @@
 # Compile cost per operation of tcapi, side by side with the AWS SDK for Rust's `aws-sdk-acm`
 # (AWS Certificate Manager), in one run:
 #
-#   scripts/bench/compile_cost_acm.sh              (ROUNDS=3, about 15 to 20 minutes on 2 cores)
+#   scripts/bench/compile_cost_acm.sh              (ROUNDS=3: about 5 minutes on 2 cores, 20 the first time)
 #
 # Each side's crate is built alone, its dependencies already built:
 # - the peer: a scratch cargo project (never committed) that depends on `aws-sdk-acm` at the
