@@ -9,7 +9,7 @@
 #   between them; the dependencies stay built);
 # - `spec_edit_rebuild_s`: a one-line doc change of CertificateOrderSubmit in
 #   specs/services/ssl.yaml, `cargo xtask codegen`, then the release rebuild of `tcapi`;
-# - `lines_per_action`: generated lines in generated/src/services/ssl/ per action, the
+# - `lines_per_action`: generated lines in generated/src/ssl/ per action, the
 #   generated tests left out.
 # Wall-clock seconds; nothing here asserts a time. Settings: REPEATS (default 3).
 set -euo pipefail
@@ -42,8 +42,8 @@ for rev in "${@:-HEAD}"; do
     grep -q '^    doc: .*, edited\.$' specs/services/ssl.yaml || { echo "the spec edit did not apply" >&2; exit 1; }
     target/release/xtask codegen >/dev/null
     echo "$sha spec_edit_rebuild_s $(seconds cargo build --release -p tcapi)"
-    actions=$(grep -c '^impl crate::runtime::Action for ' generated/src/services/ssl/*.rs | awk -F: '{n += $2} END {print n}')
-    lines=$(find generated/src/services/ssl -name '*.rs' ! -name tests.rs -exec cat {} + | wc -l)
+    actions=$(grep -c '^impl ::tcapi_runtime::Action for ' generated/src/ssl/*.rs | awk -F: '{n += $2} END {print n}')
+    lines=$(find generated/src/ssl -name '*.rs' ! -name tests.rs -exec cat {} + | wc -l)
     echo "$sha lines_per_action $((lines / actions))"
     cd "$root"
 done

@@ -119,7 +119,7 @@ for service in ${features//,/ }; do
     # The keys two spaces in under the top-level `actions:` mapping.
     from_spec=$(awk '/^actions:[[:space:]]*$/ {inside = 1; next} /^[^[:space:]#]/ {inside = 0}
         inside && /^  [A-Za-z0-9_]+:[[:space:]]*$/ {n++} END {print n + 0}' "$spec")
-    generated=$(cat "$root"/generated/src/services/"$service"/*.rs |
+    generated=$(cat "$root"/generated/src/"$service"/*.rs |
         grep -c '^pub static [A-Z0-9_]*_INFO: ::tcapi_runtime::ActionInfo' || true)
     [ "$from_spec" -gt 0 ] && [ "$from_spec" -eq "$generated" ] ||
         die "$service: $from_spec actions in the spec but $generated ActionInfo statics generated (run \`cargo xtask codegen\`?)"
