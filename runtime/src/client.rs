@@ -118,6 +118,16 @@ impl Client {
 }
 
 impl Client {
+    /// `send()` of a generated builder: the request it built, or why it could not, sent with its
+    /// client. Generic here rather than an `async fn` in every builder, so the generated crate
+    /// type-checks one call per action instead of one future per action.
+    pub async fn send_built<C: AsRef<Client>, A: Action>(
+        built: Result<(C, A), BuildError>,
+    ) -> Result<A::Output, Error<A::ErrorCode>> {
+        let (client, request) = built?;
+        client.as_ref().send(&request).await
+    }
+
     /// The send path of every call, typed or not: `decode_output` reads a 200 body into the
     /// caller's output (the only step that depends on the action).
     pub(crate) async fn call_untyped(

@@ -33,8 +33,11 @@ for rev in "$@"; do
     rm -rf "$dir"
     mkdir -p "$dir"
     git -C "$root" archive "$sha" | tar -x -C "$dir"
-    echo "== building the compare benchmark at $sha" >&2
-    executable=$(cd "$dir" && CARGO_TARGET_DIR=$out/target cargo build --profile bench -p tcapi-runtime --bench compare \
+    # The benchmark moved with the runtime into its own crate; older revisions have it in tcapi.
+    package=tcapi-runtime
+    [ -f "$dir/runtime/benches/compare.rs" ] || package=tcapi
+    echo "== building the compare benchmark at $sha ($package)" >&2
+    executable=$(cd "$dir" && CARGO_TARGET_DIR=$out/target cargo build --profile bench -p "$package" --bench compare \
         --message-format=json-render-diagnostics | python3 -c '
 import json, sys
 for line in sys.stdin:

@@ -23,8 +23,11 @@
 # against the `pub static *_INFO: ActionInfo` items generated for it.
 #
 # Both sides use `-j $JOBS` and the same release profile (this workspace's: opt-level 3,
-# `debug = "line-tables-only"`, the scratch project's manifest mirrors it); release builds run
-# with CARGO_INCREMENTAL=0, checks with cargo's default for the dev profile (incremental).
+# `debug = "line-tables-only"`, the scratch project's manifest mirrors it) and CARGO_INCREMENTAL=0
+# for checks and release builds alike. Cargo never builds a registry (or git) dependency such as
+# the peer incrementally, but by default it would build tcapi, a member of this workspace,
+# incrementally: writing that cache costs tcapi's check about a quarter more, and the two sides
+# would not be built the same way.
 # The network is needed once, to fetch the peer's dependencies (`cargo fetch`); later runs are
 # offline. Work files, the scratch project, both target directories and the raw numbers
 # (raw.tsv, table.md, env.txt, one cargo log per timed build) go to
@@ -132,9 +135,9 @@ note "aws-sdk-acm $acm_version: $acm_ops operations, $acm_lines lines of Rust; t
 # --- warm the dependencies ----------------------------------------------------------------------
 tcapi_args=(-p tcapi --no-default-features --features "$features")
 note "building both sides' dependencies once (check and release; long the first time)"
-peer_cargo check --offline --locked -j "$jobs" -q -p aws-sdk-acm
+CARGO_INCREMENTAL=0 peer_cargo check --offline --locked -j "$jobs" -q -p aws-sdk-acm
 CARGO_INCREMENTAL=0 peer_cargo build --offline --locked -j "$jobs" -q --release -p aws-sdk-acm
-tcapi_cargo check --offline --locked -j "$jobs" -q "${tcapi_args[@]}"
+CARGO_INCREMENTAL=0 tcapi_cargo check --offline --locked -j "$jobs" -q "${tcapi_args[@]}"
 CARGO_INCREMENTAL=0 tcapi_cargo build --offline --locked -j "$jobs" -q --release "${tcapi_args[@]}"
 
 # One timed build of one crate: clean it, build it, print the seconds; the log must show that
@@ -153,7 +156,7 @@ timed() { # side mode round
         $runner clean -q -p "$crate"
         # Nothing of an earlier check may survive, its incremental cache included.
         rm -rf "$target"/debug/incremental/"${crate//-/_}"-*
-        secs=$({ time $runner check "${args[@]}" -p "$crate" >"$log" 2>&1; } 2>&1) ||
+        secs=$({ time CARGO_INCREMENTAL=0 $runner check "${args[@]}" -p "$crate" >"$log" 2>&1; } 2>&1) ||
             die "cargo check of $crate failed: see $log"
     else
         $runner clean -q --release -p "$crate"

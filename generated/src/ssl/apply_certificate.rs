@@ -80,11 +80,15 @@ impl ::tcapi_runtime::Action for ApplyCertificateRequest {
 
 impl ApplyCertificateBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<ApplyCertificateResponse, ApplyCertificateErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            ApplyCertificateResponse,
+            ApplyCertificateErrorCode,
+        >,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

@@ -127,14 +127,15 @@ impl ::tcapi_runtime::Action for CertificateOrderSubmitRequest {
 
 impl CertificateOrderSubmitBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<
-        CertificateOrderSubmitResponse,
-        CertificateOrderSubmitErrorCode,
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            CertificateOrderSubmitResponse,
+            CertificateOrderSubmitErrorCode,
+        >,
     > {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

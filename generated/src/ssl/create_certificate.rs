@@ -59,11 +59,15 @@ impl ::tcapi_runtime::Action for CreateCertificateRequest {
 
 impl CreateCertificateBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<CreateCertificateResponse, CreateCertificateErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            CreateCertificateResponse,
+            CreateCertificateErrorCode,
+        >,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

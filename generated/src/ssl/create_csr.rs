@@ -94,11 +94,12 @@ impl ::tcapi_runtime::Action for CreateCSRRequest {
 
 impl CreateCSRBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<CreateCSRResponse, CreateCSRErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<CreateCSRResponse, CreateCSRErrorCode>,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

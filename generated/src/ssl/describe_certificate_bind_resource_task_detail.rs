@@ -101,14 +101,15 @@ impl ::tcapi_runtime::Action for DescribeCertificateBindResourceTaskDetailReques
 
 impl DescribeCertificateBindResourceTaskDetailBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<
-        DescribeCertificateBindResourceTaskDetailResponse,
-        DescribeCertificateBindResourceTaskDetailErrorCode,
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            DescribeCertificateBindResourceTaskDetailResponse,
+            DescribeCertificateBindResourceTaskDetailErrorCode,
+        >,
     > {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

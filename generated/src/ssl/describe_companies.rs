@@ -46,11 +46,15 @@ impl ::tcapi_runtime::Action for DescribeCompaniesRequest {
 
 impl DescribeCompaniesBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<DescribeCompaniesResponse, DescribeCompaniesErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            DescribeCompaniesResponse,
+            DescribeCompaniesErrorCode,
+        >,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

@@ -79,11 +79,12 @@ impl ::tcapi_runtime::Action for DescribeCSRRequest {
 
 impl DescribeCSRBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<DescribeCSRResponse, DescribeCSRErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<DescribeCSRResponse, DescribeCSRErrorCode>,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

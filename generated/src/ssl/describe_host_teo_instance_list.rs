@@ -59,14 +59,15 @@ impl ::tcapi_runtime::Action for DescribeHostTeoInstanceListRequest {
 
 impl DescribeHostTeoInstanceListBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<
-        DescribeHostTeoInstanceListResponse,
-        DescribeHostTeoInstanceListErrorCode,
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            DescribeHostTeoInstanceListResponse,
+            DescribeHostTeoInstanceListErrorCode,
+        >,
     > {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

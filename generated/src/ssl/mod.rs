@@ -210,3 +210,9 @@ impl Client {
         self.runtime.send(request).await
     }
 }
+
+impl ::core::convert::AsRef<::tcapi_runtime::Client> for Client {
+    fn as_ref(&self) -> &::tcapi_runtime::Client {
+        &self.runtime
+    }
+}

@@ -54,14 +54,15 @@ impl ::tcapi_runtime::Action for ModifyCertificateProjectRequest {
 
 impl ModifyCertificateProjectBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<
-        ModifyCertificateProjectResponse,
-        ModifyCertificateProjectErrorCode,
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            ModifyCertificateProjectResponse,
+            ModifyCertificateProjectErrorCode,
+        >,
     > {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

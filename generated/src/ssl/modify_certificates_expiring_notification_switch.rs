@@ -48,14 +48,15 @@ impl ::tcapi_runtime::Action for ModifyCertificatesExpiringNotificationSwitchReq
 
 impl ModifyCertificatesExpiringNotificationSwitchBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<
-        ModifyCertificatesExpiringNotificationSwitchResponse,
-        ModifyCertificatesExpiringNotificationSwitchErrorCode,
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            ModifyCertificatesExpiringNotificationSwitchResponse,
+            ModifyCertificatesExpiringNotificationSwitchErrorCode,
+        >,
     > {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

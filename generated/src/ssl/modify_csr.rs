@@ -70,11 +70,12 @@ impl ::tcapi_runtime::Action for ModifyCSRRequest {
 
 impl ModifyCSRBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<ModifyCSRResponse, ModifyCSRErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<ModifyCSRResponse, ModifyCSRErrorCode>,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

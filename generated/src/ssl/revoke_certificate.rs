@@ -45,11 +45,15 @@ impl ::tcapi_runtime::Action for RevokeCertificateRequest {
 
 impl RevokeCertificateBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<RevokeCertificateResponse, RevokeCertificateErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            RevokeCertificateResponse,
+            RevokeCertificateErrorCode,
+        >,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

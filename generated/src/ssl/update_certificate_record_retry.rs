@@ -40,14 +40,15 @@ impl ::tcapi_runtime::Action for UpdateCertificateRecordRetryRequest {
 
 impl UpdateCertificateRecordRetryBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<
-        UpdateCertificateRecordRetryResponse,
-        UpdateCertificateRecordRetryErrorCode,
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            UpdateCertificateRecordRetryResponse,
+            UpdateCertificateRecordRetryErrorCode,
+        >,
     > {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

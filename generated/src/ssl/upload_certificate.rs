@@ -60,11 +60,15 @@ impl ::tcapi_runtime::Action for UploadCertificateRequest {
 
 impl UploadCertificateBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<UploadCertificateResponse, UploadCertificateErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            UploadCertificateResponse,
+            UploadCertificateErrorCode,
+        >,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

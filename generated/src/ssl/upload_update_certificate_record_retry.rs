@@ -40,14 +40,15 @@ impl ::tcapi_runtime::Action for UploadUpdateCertificateRecordRetryRequest {
 
 impl UploadUpdateCertificateRecordRetryBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<
-        UploadUpdateCertificateRecordRetryResponse,
-        UploadUpdateCertificateRecordRetryErrorCode,
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<
+            UploadUpdateCertificateRecordRetryResponse,
+            UploadUpdateCertificateRecordRetryErrorCode,
+        >,
     > {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

@@ -130,9 +130,8 @@ pub fn action_module(action: &Action, common: &[ErrorCode]) -> Vec<Piece> {
 
         impl #builder<Client> {
             /// Sends the request: paced, signed, retried when safe, decoded.
-            pub async fn send(self) -> ::tcapi_runtime::Result<#response, #error_code> {
-                let (client, request) = self.build_with_client()?;
-                client.send(&request).await
+            pub fn send(self) -> impl ::core::future::Future<Output = ::tcapi_runtime::Result<#response, #error_code>> {
+                ::tcapi_runtime::Client::send_built(self.build_with_client())
             }
         }
 

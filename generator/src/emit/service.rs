@@ -95,6 +95,12 @@ pub fn module_root(service: &Service) -> TokenStream {
                 self.runtime.send(request).await
             }
         }
+
+        impl ::core::convert::AsRef<::tcapi_runtime::Client> for Client {
+            fn as_ref(&self) -> &::tcapi_runtime::Client {
+                &self.runtime
+            }
+        }
     }
 }
 

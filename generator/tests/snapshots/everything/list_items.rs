@@ -45,11 +45,12 @@ impl ::tcapi_runtime::Action for ListItemsRequest {
 
 impl ListItemsBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<ListItemsResponse, ListItemsErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<ListItemsResponse, ListItemsErrorCode>,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 

@@ -86,3 +86,9 @@ impl Client {
         self.runtime.send(request).await
     }
 }
+
+impl ::core::convert::AsRef<::tcapi_runtime::Client> for Client {
+    fn as_ref(&self) -> &::tcapi_runtime::Client {
+        &self.runtime
+    }
+}

@@ -135,11 +135,12 @@ impl ::tcapi_runtime::Action for PutItemRequest {
 
 impl PutItemBuilder<Client> {
     /// Sends the request: paced, signed, retried when safe, decoded.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::tcapi_runtime::Result<PutItemResponse, PutItemErrorCode> {
-        let (client, request) = self.build_with_client()?;
-        client.send(&request).await
+    ) -> impl ::core::future::Future<
+        Output = ::tcapi_runtime::Result<PutItemResponse, PutItemErrorCode>,
+    > {
+        ::tcapi_runtime::Client::send_built(self.build_with_client())
     }
 }
 
