@@ -46,8 +46,24 @@ fn examples_decode_strictly_and_write_back_as_the_spec_says() {
 
 #[test]
 fn enum_values_round_trip_and_unknown_values_are_kept() {
-    ::tcapi_runtime::testing::enumeration::<super::CertificateStatus>();
+    ::tcapi_runtime::testing::enumeration::<super::VulnerabilityStatus>();
     ::tcapi_runtime::testing::enumeration::<super::VerifyType>();
+    ::tcapi_runtime::testing::enumeration::<super::Protocol>();
+    ::tcapi_runtime::testing::enumeration::<super::Status>();
+    ::tcapi_runtime::testing::enumeration::<super::DvAuthVerifyType>();
+    ::tcapi_runtime::testing::enumeration::<super::Type>();
+    ::tcapi_runtime::testing::enumeration::<super::CsrType>();
+    ::tcapi_runtime::testing::enumeration::<super::DvAuthMethod>();
+    ::tcapi_runtime::testing::enumeration::<super::GenCsrType>();
+    ::tcapi_runtime::testing::enumeration::<super::AdminIdType>();
+    ::tcapi_runtime::testing::enumeration::<super::TechIdType>();
+    ::tcapi_runtime::testing::enumeration::<super::CertificateType>();
+    ::tcapi_runtime::testing::enumeration::<super::StatusMsg>();
+    ::tcapi_runtime::testing::enumeration::<super::DescribeCertificateDetailStatusMsg>();
+    ::tcapi_runtime::testing::enumeration::<super::FilterSource>();
+    ::tcapi_runtime::testing::enumeration::<super::ValidType>();
+    ::tcapi_runtime::testing::enumeration::<super::CertCSREncryptAlgo>();
+    ::tcapi_runtime::testing::enumeration::<super::CertificateStatus>();
 }
 
 #[test]
