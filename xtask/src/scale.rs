@@ -141,9 +141,11 @@ pub struct CheckResult {
 pub fn run(root: &Path, options: &ScaleOptions) -> Result<ScaleReport, ScaleError> {
     let mut report = ScaleReport::default();
     let specs_dir = options.dir.join("specs/services");
-    // A clean start: the import merges into existing files, and yesterday's must not count.
-    if specs_dir.exists() {
-        fs::remove_dir_all(&specs_dir).map_err(io_error(&specs_dir))?;
+    // A clean start: the specs of service versions that are gone from the metadata must not count.
+    for dir in [&specs_dir, &options.dir.join("specs/review")] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).map_err(io_error(dir))?;
+        }
     }
     fs::create_dir_all(&specs_dir).map_err(io_error(&specs_dir))?;
 

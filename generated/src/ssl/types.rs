@@ -2,6 +2,52 @@
 // Source: specs/services/ssl.yaml
 
 ::tcapi_runtime::string_enum! {
+    /// The values Tencent documents for ResourceType (inferred from the API documentation).
+    pub enum ResourceType {
+        /// CLB
+        ///
+        /// Wire value `"CLB"`.
+        Clb = "CLB",
+        /// CDN
+        ///
+        /// Wire value `"CDN"`.
+        Cdn = "CDN",
+        /// WAF
+        ///
+        /// Wire value `"WAF"`.
+        Waf = "WAF",
+        /// LIVE
+        ///
+        /// Wire value `"LIVE"`.
+        Live = "LIVE",
+        /// VOD
+        ///
+        /// Wire value `"VOD"`.
+        Vod = "VOD",
+        /// DDOS
+        ///
+        /// Wire value `"DDOS"`.
+        Ddos = "DDOS",
+        /// TKE
+        ///
+        /// Wire value `"TKE"`.
+        Tke = "TKE",
+        /// APIGATEWAY
+        ///
+        /// Wire value `"APIGATEWAY"`.
+        Apigateway = "APIGATEWAY",
+        /// TCB
+        ///
+        /// Wire value `"TCB"`.
+        Tcb = "TCB",
+        /// EDGEONE
+        ///
+        /// Wire value `"TEO"`.
+        Teo = "TEO",
+    }
+}
+
+::tcapi_runtime::string_enum! {
     /// The values Tencent documents for VulnerabilityStatus (inferred from the API documentation).
     pub enum VulnerabilityStatus {
         /// not enabled
@@ -387,7 +433,7 @@ pub struct BindResourceRegionResult {
 #[non_exhaustive]
 pub struct BindResourceResult {
     /// Supported types: CLB, CDN, WAF, LIVE, VOD, DDOS, TKE, APIGATEWAY, TCB, and TEO (EDGEONE).
-    pub resource_type: ::std::string::String,
+    pub resource_type: ResourceType,
     /// The region of associated cloud resources.
     pub bind_resource_region_result: ::core::option::Option<
         ::std::vec::Vec<BindResourceRegionResult>,

@@ -262,6 +262,13 @@ impl Converter<'_> {
             if place == Place::Response && wire == "RequestId" {
                 continue;
             }
+            if place == Place::Response && wire == "Error" {
+                notes.unsupported.push(format!(
+                    "{} {context}: member `Error` is left out: a response's `Error` is the envelope's error",
+                    self.label
+                ));
+                continue;
+            }
             let mut field = self.field(member, place, context)?;
             if !crate::names::is_identifier(wire) {
                 notes.unsupported.push(format!(
@@ -275,7 +282,14 @@ impl Converter<'_> {
             // (`AppId`, `AppID` -> `app_id`, `app_id_2`).
             let derived = crate::names::snake(wire);
             let mut rust = derived.clone();
-            if crate::names::snake_problem(&rust).is_some() {
+            // A setter may not take a method every builder or structure with setters has.
+            let methods = match place {
+                Place::Request => crate::namespace::BUILDER_METHODS,
+                Place::Structure(Usage::In | Usage::Both) => crate::namespace::STRUCTURE_METHODS,
+                Place::Response => crate::namespace::RESPONSE_MEMBERS,
+                Place::Structure(Usage::Out) => &[],
+            };
+            if crate::names::snake_problem(&rust).is_some() || methods.contains(&rust.as_str()) {
                 rust = format!("{derived}_field");
             }
             let mut suffix = 2;
@@ -402,6 +416,10 @@ fn is_error_code(code: &str) -> bool {
 /// means nothing, and trailing blanks would stop YAML from keeping a readable block), and so is
 /// the whole.
 pub fn doc_text(text: &str) -> String {
+    // Control characters (a U+0005 in billing's docs) and bidi controls mean nothing in a doc and
+    // cannot be in a generated one.
+    let text: String =
+        text.chars().filter(|c| crate::emit::docs::forbidden_char(c.encode_utf8(&mut [0; 4])).is_none()).collect();
     text.replace("\r\n", "\n")
         .replace('\t', " ")
         .lines()
@@ -415,6 +433,11 @@ pub fn doc_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_leave_docs() {
+        assert_eq!(doc_text("Bill\u{5}ing \u{202e}mode"), "Billing mode");
+    }
 
     #[test]
     fn docs_are_trimmed_and_tabs_normalised() {

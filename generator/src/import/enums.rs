@@ -990,7 +990,8 @@ pub fn enum_spec(inferred: &InferredEnum) -> crate::spec::EnumSpec {
         .iter()
         .map(|(value, desc)| {
             let base = variant_name(value);
-            let base = if base.is_empty() { "Value".to_owned() } else { base };
+            // `self` gives `Self`, which cannot be a variant.
+            let base = if crate::names::is_type_name(&base) { base } else { format!("{base}Value") };
             let mut name = base.clone();
             let mut attempt = 1;
             while used.contains(&name) {

@@ -210,7 +210,7 @@ pub fn import_version(
         }
     }
     let all: BTreeSet<String> = conversion.spec.actions.keys().cloned().collect();
-    let dropped = examples::drop_unfitting(&mut conversion.spec, &all, &label);
+    let dropped = examples::drop_unfitting(&mut conversion.spec, &all, &common.errors, &label);
     conversion.notes.examples_dropped.extend(dropped);
     let mut imported = Imported {
         module: plan.module.clone(),

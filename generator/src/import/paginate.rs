@@ -11,7 +11,8 @@
 //! | a string `NextToken`, `PaginationToken`, `Context` or `Cursor` that the response has too | `token`/`next_token` |
 //!
 //! The items are the response's one list of structures; when it has several, the one named like
-//! a list of items (`List`, or ending in `Set`: `InstanceSet`) if exactly one is. The total is the
+//! a list of items (`List`, or ending in `Set`: `InstanceSet`) if exactly one is; when it has
+//! none, its one list of values (strings, numbers). The total is the
 //! first integer of `TotalCount`, `TotalNumber`, `Total`, `TotalNum` the response has, or none
 //! (the walk then stops at an empty or short page, or at the last token). Anything else is left
 //! for a person to describe in the curation's `paginate`.
@@ -71,8 +72,13 @@ fn items(response: &IndexMap<String, FieldSpec>, structures: &IndexMap<String, S
         return Some((*only).clone());
     }
     let named: Vec<&&String> = lists.iter().filter(|name| name.as_str() == "List" || name.ends_with("Set")).collect();
-    match named.as_slice() {
-        [only] => Some((**only).clone()),
+    match (named.as_slice(), lists.is_empty()) {
+        ([only], _) => Some((**only).clone()),
+        // No list of structures: the one list of values (tag DescribeTagKeys pages through strings).
+        (_, true) => {
+            let values: Vec<&String> = response.iter().filter(|(_, field)| field.list).map(|(name, _)| name).collect();
+            if let [only] = values.as_slice() { Some((*only).clone()) } else { None }
+        }
         _ => None,
     }
 }
@@ -158,8 +164,12 @@ mod tests {
         assert_eq!(list.map(|spec| spec.items), Some("List".to_owned()));
         let ambiguous = inferred(&["Offset:int64", "Limit:int64"], &["ASet:list:Item", "BSet:list:Item"]);
         assert_eq!(ambiguous, None);
-        // Lists of strings are not items.
-        assert_eq!(inferred(&["Offset:int64", "Limit:int64"], &["Names:list:string"]), None);
+        // Values are items only when there is no list of structures.
+        let names = inferred(&["Offset:int64", "Limit:int64"], &["Names:list:string"]);
+        assert_eq!(names.map(|spec| spec.items), Some("Names".to_owned()));
+        let beside = inferred(&["Offset:int64", "Limit:int64"], &["Names:list:string", "Items:list:Item"]);
+        assert_eq!(beside.map(|spec| spec.items), Some("Items".to_owned()));
+        assert_eq!(inferred(&["Offset:int64", "Limit:int64"], &["A:list:string", "B:list:string"]), None);
         // No paging parameters: no paginator.
         assert_eq!(inferred(&["Limit:int64"], &["Items:list:Item"]), None);
         assert_eq!(inferred(&["Offset:bool", "Limit:int64"], &["Items:list:Item"]), None);
