@@ -1078,6 +1078,56 @@ mod tests {
         assert_eq!(values("Valid values: OPEN, INTERNAL is recommended for most users"), None);
     }
 
+    fn candidate(place: Place, member: &str, values: &[&str]) -> Candidate {
+        let values = values.iter().map(|value| ((*value).to_owned(), String::new())).collect();
+        Candidate { place, member: member.into(), doc: "d".into(), listed: Listed { values, pattern: "structured" } }
+    }
+
+    #[test]
+    fn one_enum_per_member_name_holds_the_union_and_names_never_clash() {
+        let mut taken: std::collections::HashSet<String> = ["DiskType".to_owned()].into_iter().collect();
+        let enums = group(
+            vec![
+                candidate(Place::Structure("SystemDisk".into()), "DiskType", &["CLOUD_SSD", "CLOUD_BASIC"]),
+                candidate(Place::Structure("DataDisk".into()), "DiskType", &["CLOUD_SSD", "LOCAL_NVME"]),
+                candidate(Place::Request("RunInstances".into()), "Status", &["ON", "OFF"]),
+                candidate(Place::Response("DescribeX".into()), "Status", &["RUNNING", "STOPPED"]),
+                candidate(Place::Response("DescribeY".into()), "Status", &["RUNNING", "PENDING"]),
+            ],
+            &mut taken,
+        );
+        let summary: Vec<(String, Vec<String>, usize)> = enums
+            .iter()
+            .map(|e| (e.name.clone(), e.values.iter().map(|(value, _)| value.clone()).collect(), e.uses.len()))
+            .collect();
+        let strings = |values: &[&str]| values.iter().map(|value| (*value).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            summary,
+            [
+                // `DiskType` is taken (a structure of that name): the enum takes `DiskTypeValue`.
+                ("DiskTypeValue".to_owned(), strings(&["CLOUD_SSD", "CLOUD_BASIC", "LOCAL_NVME"]), 2),
+                // A list sharing no value with the others of its name is named after its owner.
+                ("RunInstancesStatus".to_owned(), strings(&["ON", "OFF"]), 1),
+                ("Status".to_owned(), strings(&["RUNNING", "STOPPED", "PENDING"]), 2),
+            ]
+        );
+        assert!(taken.contains("DiskTypeValue") && taken.contains("Status"));
+    }
+
+    #[test]
+    fn variants_never_take_reserved_names() {
+        let inferred = InferredEnum {
+            name: "Scope".into(),
+            values: ["self", "Unknown", "all", "ALL"]
+                .iter()
+                .map(|value| ((*value).to_owned(), String::new()))
+                .collect(),
+            uses: Vec::new(),
+        };
+        let names: Vec<String> = enum_spec(&inferred).values.into_iter().map(|value| value.name).collect();
+        assert_eq!(names, ["SelfValue", "UnknownValue", "All", "All2"]);
+    }
+
     #[test]
     fn variants_are_rust_names() {
         assert_eq!(variant_name("POSTPAID_BY_HOUR"), "PostpaidByHour");
