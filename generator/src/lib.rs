@@ -4,6 +4,9 @@
 //! located; lowers to the IR with every Rust name decided in a namespace per scope) -> `emit`
 //! (quote! and prettyplease) -> a list of [`GeneratedFile`]s. This crate does no I/O: the caller
 //! (`cargo xtask codegen`) reads the specs and decides whether to write the files or compare them.
+//!
+//! [`import`] turns Tencent's published metadata into specs, as pure functions over the files'
+//! texts (`cargo xtask import` reads the wheels and writes the results).
 
 #![forbid(unsafe_code)]
 
@@ -11,6 +14,7 @@ pub mod curation;
 pub mod diagnostic;
 pub mod emit;
 mod examples;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod location;

@@ -241,8 +241,9 @@ pub struct ActionSpec {
     /// `retryable` for the whole service or in the common codes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retryable: Vec<String>,
-    /// How to walk every page of a list action. The importer infers it from the names
-    /// `Offset`/`Limit`/`TotalCount`; set it by hand for other names.
+    /// How to walk every page of a list action. The importer infers it from the members' names
+    /// (`Offset`/`Limit`, `Page`/`Rp`, `PageNumber`/`PageSize`, `PageNo`/`PageSize`, tokens);
+    /// set it in the curation for other names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paginate: Option<PaginateSpec>,
     /// Documented examples: request parameters and the `Response` object the server sent.
@@ -252,8 +253,8 @@ pub struct ActionSpec {
 
 /// How a list action is walked page by page. Give `items` and one way to ask for the next page:
 /// `offset` and `limit` (the default, `Offset`/`Limit`), `page` and `page_size` (a page number
-/// starting at 1), or `token` and `next_token` (a continuation token). `total` (default
-/// `TotalCount` with offsets) lets the walk stop without asking for an empty page.
+/// starting at 1), or `token` and `next_token` (a continuation token). `total` (with offsets,
+/// `TotalCount` when the response has it) lets the walk stop without asking for an empty page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaginateSpec {

@@ -861,7 +861,14 @@ impl Validator<'_, '_> {
         } else {
             let offset = member(self, "offset", &default(&spec.offset, "Offset"), false, Number);
             let limit = member(self, "limit", &default(&spec.limit, "Limit"), false, Number);
-            let total = Some(member(self, "total", &default(&spec.total, "TotalCount"), true, Number));
+            // Without `total`, `TotalCount` when the response has it.
+            let total = match &spec.total {
+                Some(total) => Some(member(self, "total", total, true, Number)),
+                None if action.response.iter().any(|field| field.wire_name == "TotalCount") => {
+                    Some(member(self, "total", "TotalCount", true, Number))
+                }
+                None => None,
+            };
             (offset.map(|offset| PageStyle::Offset { offset, limit }), total)
         };
         let total = match total {

@@ -199,7 +199,6 @@ fn every_broken_spec_gets_its_exact_located_messages() {
         ("paginate naming a missing member", base_with("    paginate: {items: Items}\n"), vec![
             "11:15: `Limit` is not a request member of this action (the request member holding the limit)",
             "11:15: `Offset` is not a request member of this action (the request member holding the offset)",
-            "11:15: `TotalCount` is not a response member of this action (the response member holding the total)",
             "11:23: `Items` is not a response member of this action (the response member holding the items)",
         ]),
         ("paginate items that are not a list", base_with("    request:\n      Offset: {type: int64, doc: o}\n      Limit: {type: int64, doc: l}\n    response:\n      TotalCount: {type: string, doc: t}\n      Items: {type: string, doc: i}\n    paginate: {items: Items}\n"), vec![

@@ -10,6 +10,7 @@
 pub mod codegen;
 pub mod import;
 pub mod scale;
+pub mod source;
 pub mod spec_files;
 pub mod transaction;
 

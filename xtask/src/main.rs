@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask import`, `cargo xtask scale`: the command line.
+//! `cargo xtask codegen [--check]`, `cargo xtask import`, `cargo xtask corpus`, `cargo xtask scale`:
+//! the command line.
 //! The tasks themselves live in the library; they act on the workspace that contains the current
 //! directory (`cargo xtask` runs this binary where it was invoked).
 
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::codegen;
+use xtask::import::{Selection, Versions};
 
 /// Generation allocates heavily on every core; glibc's allocator made it 2.5x slower at scale.
 #[global_allocator]
@@ -27,7 +29,7 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Create or update specs from Tencent's published API metadata (see xtask/IMPORT.md).
+    /// Rewrite specs from Tencent's published API metadata, or check them (see xtask/IMPORT.md).
     Import {
         /// The tccli-intl-en wheel, or the directory where it was unpacked.
         #[arg(long, value_name = "WHEEL_OR_DIR")]
@@ -35,21 +37,45 @@ enum Task {
         /// The tencentcloud-sdk-python-intl-en wheel or directory (error codes); default: --from.
         #[arg(long, value_name = "WHEEL_OR_DIR")]
         errors: Option<PathBuf>,
-        /// One service (every version of it), by package directory or short name.
+        /// One service, by package directory or short name: its plain version (the one with the
+        /// most actions) unless --version or --all-versions says otherwise.
         #[arg(long, conflicts_with = "all", required_unless_present = "all")]
         service: Option<String>,
+        /// The version of --service to import, YYYY-MM-DD.
+        #[arg(long, requires = "service", conflicts_with = "all_versions", value_name = "YYYY-MM-DD")]
+        version: Option<String>,
+        /// Every version of --service.
+        #[arg(long, requires = "service")]
+        all_versions: bool,
+        /// Every version of every service in the metadata.
+        #[arg(long)]
+        all: bool,
+        /// The directory of spec files; curations are read from `curation/` beside it, review
+        /// lists written to `review/` beside it.
+        #[arg(long, default_value = codegen::SERVICES_DIR)]
+        out: PathBuf,
+        /// Write nothing; name every difference between the committed files and the metadata
+        /// (and every curation entry that no longer applies), failing when there is one.
+        #[arg(long)]
+        check: bool,
+        /// Print every note line (renames, dropped examples, paginators, enums), not only their counts.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Write the documented example responses of service versions as JSON, for decoding work.
+    Corpus {
+        /// The tccli-intl-en wheel, or the directory where it was unpacked.
+        #[arg(long, value_name = "WHEEL_OR_DIR")]
+        from: PathBuf,
+        /// Services (every version of each), by package directory or short name.
+        #[arg(long, num_args = 1.., conflicts_with = "all", required_unless_present = "all")]
+        service: Vec<String>,
         /// Every service version in the metadata.
         #[arg(long)]
         all: bool,
-        /// The directory of spec files.
-        #[arg(long, default_value = codegen::SERVICES_DIR)]
+        /// Where the `<module>.json` files go.
+        #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Write nothing; fail when a spec lags the metadata, naming each difference.
-        #[arg(long)]
-        check: bool,
-        /// Print every note line (renames, dropped examples, paginators), not only their counts.
-        #[arg(long)]
-        verbose: bool,
     },
     /// Import and generate every service version into target/scale and `cargo check` the result.
     Scale {
@@ -99,10 +125,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Task::Import { from, errors, service, all, out, check, verbose } => {
+        Task::Import { from, errors, service, version, all_versions, all, out, check, verbose } => {
             let selection = match service {
-                Some(name) if !all => xtask::import::Selection::Service(name),
-                _ => xtask::import::Selection::All,
+                Some(name) if !all => {
+                    let versions = match (version, all_versions) {
+                        (Some(date), _) => Versions::Version(date),
+                        (None, true) => Versions::All,
+                        (None, false) => Versions::Plain,
+                    };
+                    Selection::Services(vec![name], versions)
+                }
+                _ => Selection::All,
             };
             let options = xtask::import::ImportOptions {
                 from,
@@ -111,27 +144,42 @@ fn main() -> ExitCode {
                 out: root.join(out),
                 common_errors: root.join(codegen::COMMON_ERRORS_SPEC),
                 check,
-                validate: !check,
             };
             match xtask::import::run(&options) {
                 Ok(reports) => {
                     for report in &reports {
                         print!("{}", report.render(verbose));
                     }
-                    let lagging = reports.iter().filter(|report| report.lags()).count();
+                    let lagging = reports.iter().filter(|report| !report.differences.is_empty()).count();
                     let invalid = reports.iter().filter(|report| !report.validation.is_empty()).count();
-                    if lagging > 0 {
+                    if lagging > 0 && check {
                         println!(
-                            "{lagging} spec(s) lag the metadata; `cargo xtask import` (without --check) adds what is missing"
+                            "{lagging} spec(s) differ from the metadata; `cargo xtask import` (without --check) rewrites them"
                         );
+                    } else if lagging > 0 {
+                        println!("{lagging} curation(s) no longer apply; fix them in specs/curation/");
                     }
                     if invalid > 0 {
-                        println!("{invalid} spec(s) written do not validate; see INVALID lines above");
+                        println!("{invalid} spec(s) do not validate; see INVALID lines above");
                     }
                     if lagging > 0 || invalid > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
                 }
                 Err(error) => {
                     eprintln!("import: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Task::Corpus { from, service, all, out } => {
+            let selection = if all { Selection::All } else { Selection::Services(service, Versions::All) };
+            let options = xtask::import::CorpusOptions { from, selection, out: root.join(out) };
+            match xtask::import::corpus(&options) {
+                Ok(report) => {
+                    print!("{}", report.render());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("corpus: {error}");
                     ExitCode::FAILURE
                 }
             }

@@ -4,10 +4,15 @@
 //! hand-written runtime. It reports the times, the lines generated per action, and every
 //! service that fails to validate or to check, with why.
 //!
-//! Layout of the scratch directory:
-//! - `specs/services/*.yaml`: the imported specs;
-//! - `crate/`: the generated crate (`Cargo.toml` made a workspace of its own with the root's
-//!   `[workspace.*]` tables, `src/lib.rs` the repository's with `#[path]` to its runtime);
+//! The scratch directory is laid out like the repository, so that generating and writing are
+//! exactly `cargo xtask codegen`'s ([`tcgen::generate_with`] and [`codegen::apply`]):
+//! - `specs/services/*.yaml`, `specs/review/*.md`: the imported specs and their review lists;
+//! - `generated/`: the generated crate, whose manifest names the repository's `runtime/` crate by
+//!   absolute path;
+//! - `Cargo.toml`: a workspace of that one crate, made from data (`toml_edit`) with the root
+//!   manifest's `[workspace.package]`, `[workspace.dependencies]`, `[workspace.lints]` and
+//!   `[profile.*]`, and the root's `Cargo.lock` beside it; `examples` links to the
+//!   repository's, which the generated manifest names;
 //! - `target/`: cargo's build directory for it;
 //! - `report.txt`: the full report (every note of the import, every failure).
 
@@ -19,8 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::codegen::{COMMON_ERRORS_SPEC, write_atomically};
+use crate::codegen::{self, COMMON_ERRORS_SPEC};
 use crate::import::{self, ImportOptions, Selection};
+use crate::{spec_files, transaction};
 
 /// The command's options.
 #[derive(Debug, Clone)]
@@ -115,7 +121,7 @@ pub struct ScaleReport {
     /// with every feature needs more than 22 GB of memory for rustc, more than the machine has.
     pub service_checks: Vec<(Vec<String>, CheckResult)>,
     /// Every note of the import.
-    pub notes: import::report::Notes,
+    pub notes: tcgen::import::report::Notes,
 }
 
 /// One `cargo check` run.
@@ -135,9 +141,11 @@ pub struct CheckResult {
 pub fn run(root: &Path, options: &ScaleOptions) -> Result<ScaleReport, ScaleError> {
     let mut report = ScaleReport::default();
     let specs_dir = options.dir.join("specs/services");
-    // A clean start: the import merges into existing files, and yesterday's must not count.
-    if specs_dir.exists() {
-        fs::remove_dir_all(&specs_dir).map_err(io_error(&specs_dir))?;
+    // A clean start: the specs of service versions that are gone from the metadata must not count.
+    for dir in [&specs_dir, &options.dir.join("specs/review")] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).map_err(io_error(dir))?;
+        }
     }
     fs::create_dir_all(&specs_dir).map_err(io_error(&specs_dir))?;
 
@@ -149,7 +157,6 @@ pub fn run(root: &Path, options: &ScaleOptions) -> Result<ScaleReport, ScaleErro
         out: specs_dir.clone(),
         common_errors: root.join(COMMON_ERRORS_SPEC),
         check: false,
-        validate: false,
     };
     let reports = import::run(&import_options)?;
     report.import_time = started.elapsed();
@@ -163,11 +170,11 @@ pub fn run(root: &Path, options: &ScaleOptions) -> Result<ScaleReport, ScaleErro
     report.notes = import::all_notes(&reports);
 
     let started = Instant::now();
-    let files = generate(root, &specs_dir, &mut report)?;
+    let files = generate(root, &options.dir, &mut report)?;
     report.generation_time = started.elapsed();
 
-    let crate_dir = options.dir.join("crate");
-    write_crate(root, &crate_dir, &files, &mut report)?;
+    write_workspace(root, &options.dir, &files, &mut report)?;
+    let crate_dir = options.dir.join(tcgen::emit::CRATE_DIR);
     if options.cargo_check {
         let target = options.dir.join("target");
         let log = options.dir.join("check-runtime.log");
@@ -192,29 +199,28 @@ pub fn run(root: &Path, options: &ScaleOptions) -> Result<ScaleReport, ScaleErro
     Ok(report)
 }
 
-/// Generates from every spec; specs the validator rejects are recorded and left out, so the
+/// Generates from every spec in the scratch directory as `cargo xtask codegen` does, into the
+/// layout of the scratch crate; specs the validator rejects are recorded and left out, so the
 /// others still generate and get checked.
-fn generate(root: &Path, specs_dir: &Path, report: &mut ScaleReport) -> Result<Vec<tcgen::GeneratedFile>, ScaleError> {
-    let common_path = root.join(COMMON_ERRORS_SPEC);
-    let common = tcgen::SpecSource {
-        path: COMMON_ERRORS_SPEC.to_owned(),
-        text: fs::read_to_string(&common_path).map_err(io_error(&common_path))?,
-    };
-    let mut names: Vec<String> = fs::read_dir(specs_dir)
-        .map_err(io_error(specs_dir))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".yaml"))
-        .collect();
-    names.sort();
+fn generate(root: &Path, dir: &Path, report: &mut ScaleReport) -> Result<Vec<tcgen::GeneratedFile>, ScaleError> {
+    let common =
+        spec_files::read_spec(root, COMMON_ERRORS_SPEC).map_err(|problem| ScaleError::Layout(problem.to_string()))?;
     let mut services = Vec::new();
-    for name in &names {
-        let path = specs_dir.join(name);
-        let text = fs::read_to_string(&path).map_err(io_error(&path))?;
-        services.push(tcgen::SpecSource { path: format!("specs/services/{name}"), text });
+    let listed =
+        spec_files::service_specs(dir, codegen::SERVICES_DIR).map_err(io_error(&dir.join(codegen::SERVICES_DIR)))?;
+    for spec in listed {
+        services.push(spec.map_err(|problem| ScaleError::Layout(problem.to_string()))?);
     }
+    let runtime = root.join("runtime");
+    let layout = tcgen::Layout {
+        crate_dir: tcgen::emit::CRATE_DIR.to_owned(),
+        runtime_path: runtime
+            .to_str()
+            .ok_or_else(|| ScaleError::Layout(format!("{} is not UTF-8", runtime.display())))?
+            .to_owned(),
+    };
     loop {
-        match tcgen::generate(&common, &services) {
+        match tcgen::generate_with(&common, &services, &layout) {
             Ok(files) => return Ok(files),
             Err(tcgen::GenerateError::Emit(error)) => return Err(ScaleError::Layout(error.to_string())),
             Err(tcgen::GenerateError::Specs(diagnostics)) => {
@@ -231,151 +237,81 @@ fn generate(root: &Path, specs_dir: &Path, report: &mut ScaleReport) -> Result<V
     }
 }
 
-/// Writes the generated crate into `crate_dir`, made buildable on its own.
-fn write_crate(
+/// Writes the generated files with `cargo xtask codegen`'s own [`codegen::apply`] (only what
+/// changed; stale files removed), and the scratch workspace's manifest, lock file and examples
+/// link around them; counts the lines of each service module.
+fn write_workspace(
     root: &Path,
-    crate_dir: &Path,
+    dir: &Path,
     files: &[tcgen::GeneratedFile],
     report: &mut ScaleReport,
 ) -> Result<(), ScaleError> {
-    let src = crate_dir.join("src");
-    // Every file this run makes; the others under src/ are left from an earlier run.
-    let mut written = BTreeSet::new();
-    let mut manifest = None;
     for file in files {
-        let Some(relative) = file.path.strip_prefix("generated/") else { continue };
-        if relative == "Cargo.toml" {
-            manifest = Some(file.contents.clone());
-            continue;
-        }
-        let path = crate_dir.join(relative);
-        write_if_changed(&path, file.contents.as_bytes())?;
-        written.insert(path);
-        if let Some(in_services) = relative.strip_prefix("src/services/") {
-            let lines = file.contents.lines().count();
-            if let Some((module, _)) = in_services.split_once('/') {
-                *report.module_lines.entry(module.to_owned()).or_default() += lines;
-            }
-            report.generated_lines += lines;
-            report.generated_files += 1;
-            let name = relative.rsplit('/').next().unwrap_or_default();
-            if !matches!(name, "mod.rs" | "types.rs" | "errors.rs" | "tests.rs") {
-                report.action_file_lines += lines;
-            }
+        let Some(relative) = file.path.strip_prefix("generated/src/") else { continue };
+        let Some((module, name)) = relative.split_once('/') else { continue };
+        let lines = file.contents.lines().count();
+        *report.module_lines.entry(module.to_owned()).or_default() += lines;
+        report.generated_lines += lines;
+        report.generated_files += 1;
+        if !matches!(name, "mod.rs" | "types.rs" | "errors.rs" | "tests.rs" | "examples.rs") {
+            report.action_file_lines += lines;
         }
     }
-    let manifest = manifest.ok_or_else(|| ScaleError::Layout("the generator made no generated/Cargo.toml".into()))?;
+    codegen::apply(dir, files).map_err(|error| ScaleError::Layout(error.to_string()))?;
     let root_manifest_path = root.join("Cargo.toml");
     let root_manifest = fs::read_to_string(&root_manifest_path).map_err(io_error(&root_manifest_path))?;
-    let manifest_path = crate_dir.join("Cargo.toml");
-    let manifest = without_target_tables(&manifest);
-    let text = format!(
-        "{manifest}\n# A workspace of its own, with the repository's shared settings, so it builds outside it.\n[workspace]\nmembers = [\".\"]\nresolver = \"3\"\n\n{}",
-        workspace_tables(&root_manifest)
-    );
-    write_atomically(&manifest_path, text.as_bytes()).map_err(|error| ScaleError::Layout(error.to_string()))?;
-    // The same dependency versions as the repository, and no registry look-up.
-    let lock = root.join("Cargo.lock");
-    if lock.exists() {
-        let to = crate_dir.join("Cargo.lock");
-        fs::copy(&lock, &to).map_err(io_error(&to))?;
-    }
-    let lib_path = root.join("generated/src/lib.rs");
-    let lib = fs::read_to_string(&lib_path).map_err(io_error(&lib_path))?;
-    let lib = point_modules_at(&lib, &root.join("generated/src"), &["services"])?;
-    let to = crate_dir.join("src/lib.rs");
-    write_if_changed(&to, lib.as_bytes())?;
-    written.insert(to);
-    remove_others(&src, &written)
-}
-
-/// Writes `contents` to `path` unless the file already holds exactly that. The scratch crate
-/// is about ten thousand files, nearly all unchanged from one run to the next; deleting and
-/// recreating them all made the file system allocate as many inodes every run, seconds of
-/// kernel time that grew run after run.
-fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), ScaleError> {
-    if fs::read(path).is_ok_and(|existing| existing == contents) {
-        return Ok(());
-    }
-    write_atomically(path, contents).map_err(|error| ScaleError::Layout(error.to_string()))
-}
-
-/// Removes every file under `dir` that is not in `keep`, and the directories left empty.
-fn remove_others(dir: &Path, keep: &BTreeSet<PathBuf>) -> Result<(), ScaleError> {
-    for entry in fs::read_dir(dir).map_err(io_error(dir))? {
-        let path = entry.map_err(io_error(dir))?.path();
-        if path.is_dir() {
-            remove_others(&path, keep)?;
-            if fs::read_dir(&path).map_err(io_error(&path))?.next().is_none() {
-                fs::remove_dir(&path).map_err(io_error(&path))?;
-            }
-        } else if !keep.contains(&path) {
-            fs::remove_file(&path).map_err(io_error(&path))?;
+    let manifest = workspace_manifest(&root_manifest)
+        .map_err(|error| ScaleError::Layout(format!("{}: {error}", root_manifest_path.display())))?;
+    let lock = fs::read(root.join("Cargo.lock")).map_err(io_error(&root.join("Cargo.lock")))?;
+    let mut writes: Vec<(PathBuf, &[u8])> = Vec::new();
+    for (path, contents) in [(dir.join("Cargo.toml"), manifest.as_bytes()), (dir.join("Cargo.lock"), lock.as_slice())] {
+        if fs::read(&path).ok().as_deref() != Some(contents) {
+            writes.push((path, contents));
         }
+    }
+    transaction::commit(&writes, &[]).map_err(|error| ScaleError::Layout(error.to_string()))?;
+    // The generated manifest names the repository's examples (`../examples/...`).
+    let examples = dir.join("examples");
+    if fs::symlink_metadata(&examples).is_err() {
+        link_dir(&root.join("examples"), &examples)?;
     }
     Ok(())
 }
 
-/// The manifest without its `[[example]]`, `[[bench]]` and `[[test]]` tables: their files stay in
-/// the repository, and only the library is checked.
-fn without_target_tables(manifest: &str) -> String {
-    let mut out = String::new();
-    let mut keep = true;
-    for line in manifest.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            keep = !trimmed.starts_with("[[");
-        }
-        if keep {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
+#[cfg(unix)]
+fn link_dir(target: &Path, link: &Path) -> Result<(), ScaleError> {
+    std::os::unix::fs::symlink(target, link).map_err(io_error(link))
 }
 
-/// The `[workspace.*]` and `[profile.*]` tables of the root manifest.
-fn workspace_tables(manifest: &str) -> String {
-    let mut out = String::new();
-    let mut keep = false;
-    for line in manifest.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            keep = trimmed.starts_with("[workspace.") || trimmed.starts_with("[profile.");
-        }
-        if keep {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
+#[cfg(not(unix))]
+fn link_dir(_target: &Path, _link: &Path) -> Result<(), ScaleError> {
+    Ok(())
 }
 
-/// `lib.rs` with every out-of-line `mod x;` (except `local`, generated here) given a `#[path]`
-/// to the repository's file, so the scratch crate compiles the real runtime.
-fn point_modules_at(lib: &str, src: &Path, local: &[&str]) -> Result<String, ScaleError> {
-    let mut out = String::new();
-    for line in lib.lines() {
-        let declared = line
-            .trim()
-            .trim_start_matches("pub ")
-            .strip_prefix("mod ")
-            .and_then(|rest| rest.strip_suffix(';'))
-            .filter(|name| !local.contains(name));
-        if let Some(name) = declared {
-            let file =
-                [src.join(format!("{name}.rs")), src.join(name).join("mod.rs")].into_iter().find(|path| path.exists());
-            let file = file.ok_or_else(|| {
-                ScaleError::Layout(format!(
-                    "generated/src/lib.rs declares `mod {name}` but neither {name}.rs nor {name}/mod.rs exists"
-                ))
-            })?;
-            let _ = writeln!(out, "#[path = {:?}]", file.display().to_string());
+/// The scratch workspace's manifest: a workspace of `generated` with the root manifest's shared
+/// tables, built as TOML data.
+fn workspace_manifest(root_manifest: &str) -> Result<String, String> {
+    use toml_edit::{Array, DocumentMut, Item, Table, value};
+    let root: DocumentMut = root_manifest.parse().map_err(|error| format!("not TOML: {error}"))?;
+    let root_workspace = root.get("workspace").and_then(Item::as_table).ok_or("no [workspace] table")?;
+    let mut document = DocumentMut::new();
+    let mut workspace = Table::new();
+    let mut members = Array::new();
+    members.push(tcgen::emit::CRATE_DIR);
+    workspace.insert("members", value(members));
+    workspace.insert("resolver", value(root_workspace.get("resolver").and_then(Item::as_str).unwrap_or("3")));
+    for key in ["package", "dependencies", "lints"] {
+        if let Some(item) = root_workspace.get(key) {
+            workspace.insert(key, item.clone());
         }
-        out.push_str(line);
-        out.push('\n');
     }
-    Ok(out)
+    document.insert("workspace", Item::Table(workspace));
+    if let Some(profile) = root.get("profile") {
+        document.insert("profile", profile.clone());
+    }
+    let header =
+        "# The scale run's scratch workspace, written by `cargo xtask scale` from the repository's manifest.\n";
+    Ok(format!("{header}{document}"))
 }
 
 /// Runs `cargo check --lib` with `features` on the scratch crate, keeping the output in `log`.
@@ -389,6 +325,7 @@ fn cargo_check(crate_dir: &Path, target: &Path, features: &[&str], log: &Path) -
         .arg("--message-format=short")
         .arg("--manifest-path")
         .arg(crate_dir.join("Cargo.toml"))
+        .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target)
         .output()
         .map_err(io_error(crate_dir))?;
@@ -401,14 +338,15 @@ fn cargo_check(crate_dir: &Path, target: &Path, features: &[&str], log: &Path) -
         if line.contains(": warning: ") || line.starts_with("warning: ") {
             result.warnings += 1;
         }
-        let is_warning = line.starts_with("src/") && line.contains(": warning: ");
+        let is_warning = line.contains("src/") && line.contains(": warning: ");
         if !(line.contains(": error") || line.starts_with("error") || is_warning) {
             continue;
         }
         let module = line
-            .split("src/services/")
+            .split("generated/src/")
             .nth(1)
-            .and_then(|rest| rest.split('/').next())
+            .or_else(|| line.strip_prefix("src/"))
+            .and_then(|rest| rest.split_once('/').map(|(module, _)| module))
             .unwrap_or("(runtime or other)")
             .to_owned();
         result.errors.entry(module).or_default().push(line.to_owned());

@@ -1,110 +1,182 @@
-//! Drift: when the metadata gains a parameter, `cargo xtask import --check` fails and names it;
-//! a retyped field and a newly deprecated action are named too; the import then adds what was
-//! missing and the check passes.
+//! Provenance and drift, through the real `cargo xtask import`: the imported spec is
+//! machine-owned and a re-import applies upstream changes (retyped, removed, deprecated), while
+//! what people curate in `specs/curation/` survives untouched; `--check` names every difference
+//! before the re-import, and every curation entry that no longer applies.
 
 mod support;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-use support::{TestResult, copy_tree, fixture, import, scratch};
+use support::{TestResult, changed_metadata, fixture, members, scratch, services_dir, xtask_import};
+use tcgen::SpecSource;
 
-/// The fixture copied to `dir`, with `edit` applied to the newest version's api.json.
-fn changed_metadata(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> TestResult {
-    copy_tree(&fixture(), dir)?;
-    let api = dir.join("tccli/services/demo/v20240101/api.json");
-    let mut value: serde_json::Value = serde_json::from_str(&fs::read_to_string(&api)?)?;
-    edit(&mut value);
-    fs::write(&api, serde_json::to_string_pretty(&value)?)?;
-    Ok(())
+const CURATION: &str = "\
+# Curated by hand: kept byte for byte by every import.
+enums:
+  WidgetState:
+    doc: State of a widget.
+    type: integer
+    values:
+      - {value: 0, name: New, doc: New.}
+      - {value: 1, name: Ready, doc: Ready.}
+structures:
+  Widget:
+    fields:
+      State: {type: WidgetState}
+actions:
+  CreateWidget:
+    rate_limit: 20
+";
+
+/// A scratch workspace with the fixture imported and the curation above.
+fn curated_workspace(name: &str) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    let base = scratch(name)?;
+    let (ok, text) = xtask_import(&fixture(), &services_dir(&base), &["--all"])?;
+    assert!(ok, "{text}");
+    fs::create_dir_all(base.join("specs/curation"))?;
+    fs::write(base.join("specs/curation/demo.yaml"), CURATION)?;
+    let (fresh, text) = xtask_import(&fixture(), &services_dir(&base), &["--all", "--check"])?;
+    assert!(fresh, "the specs just imported, with their curation, should be in line with the metadata:\n{text}");
+    Ok(base)
 }
 
-fn members<'a>(api: &'a mut serde_json::Value, object: &str) -> Option<&'a mut Vec<serde_json::Value>> {
-    api.pointer_mut(&format!("/objects/{object}/members"))?.as_array_mut()
-}
-
-/// Runs the real command, `cargo xtask import --check`, and returns (success, stdout + stderr).
-fn import_check(from: &Path, out: &Path) -> Result<(bool, String), std::io::Error> {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["import", "--all", "--check", "--from"])
-        .arg(from)
-        .arg("--out")
-        .arg(out)
-        .output()?;
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    Ok((output.status.success(), text))
+/// The generator's view of the spec with its curation.
+fn checked(base: &Path) -> Result<tcgen::ir::Crate, Box<dyn std::error::Error>> {
+    let root = xtask::workspace_root();
+    let common = SpecSource {
+        path: xtask::codegen::COMMON_ERRORS_SPEC.to_owned(),
+        text: fs::read_to_string(root.join(xtask::codegen::COMMON_ERRORS_SPEC))?,
+    };
+    let sources = vec![
+        SpecSource {
+            path: "specs/services/demo.yaml".into(),
+            text: fs::read_to_string(base.join("specs/services/demo.yaml"))?,
+        },
+        SpecSource {
+            path: "specs/curation/demo.yaml".into(),
+            text: fs::read_to_string(base.join("specs/curation/demo.yaml"))?,
+        },
+    ];
+    tcgen::check(&common, &sources).map_err(|diagnostics| diagnostics.to_string().into())
 }
 
 #[test]
-fn a_new_parameter_makes_the_check_fail_naming_it() -> TestResult {
-    let base = scratch("drift-parameter")?;
-    let specs = base.join("specs");
-    import(&fixture(), &specs, false)?;
-    let (fresh, text) = import_check(&fixture(), &specs)?;
-    assert!(fresh, "the specs just imported should be in line with the metadata:\n{text}");
-
+fn upstream_changes_are_named_then_applied_and_the_curation_survives() -> TestResult {
+    let base = curated_workspace("drift-applied")?;
     let metadata = base.join("metadata");
     changed_metadata(&metadata, |api| {
         if let Some(members) = members(api, "CreateWidgetRequest") {
-            members.push(serde_json::json!({
-                "name": "NewParam", "type": "string", "member": "string", "document": "A new parameter.",
-                "required": false, "disabled": false
-            }));
+            for member in members.iter_mut().filter(|member| member["name"] == "LegacyMode") {
+                member["type"] = "string".into();
+                member["member"] = "string".into();
+            }
+            members.retain(|member| member["name"] != "Ports");
         }
     })?;
-    let before = fs::read_to_string(specs.join("demo.yaml"))?;
-    let (fresh, text) = import_check(&metadata, &specs)?;
-    assert!(!fresh, "the check should fail:\n{text}");
-    assert!(text.contains("demo CreateWidget: request parameter NewParam (string) is missing from the spec"), "{text}");
-    assert_eq!(fs::read_to_string(specs.join("demo.yaml"))?, before, "--check wrote to the spec");
+    let spec_path = base.join("specs/services/demo.yaml");
+    let before = fs::read_to_string(&spec_path)?;
 
-    // The import adds it, after which the check passes.
-    let reports = import(&metadata, &specs, false)?;
-    assert!(support::difference_lines(&reports).iter().any(|line| line.contains("NewParam")));
-    assert!(fs::read_to_string(specs.join("demo.yaml"))?.contains("NewParam"));
-    let (fresh, text) = import_check(&metadata, &specs)?;
+    let (fresh, text) = xtask_import(&metadata, &services_dir(&base), &["--all", "--check"])?;
+    assert!(!fresh, "the check should fail:\n{text}");
+    for wanted in [
+        "demo CreateWidget: request parameter LegacyMode is string upstream, int64 in the spec",
+        "demo CreateWidget: request parameter Ports is gone upstream",
+    ] {
+        assert!(text.contains(wanted), "missing {wanted:?} in:\n{text}");
+    }
+    assert_eq!(fs::read_to_string(&spec_path)?, before, "--check wrote to the spec");
+
+    let (ok, text) = xtask_import(&metadata, &services_dir(&base), &["--all"])?;
+    assert!(ok, "{text}");
+    let after: tcgen::spec::ServiceSpec = serde_yaml::from_str(&fs::read_to_string(&spec_path)?)?;
+    let create = &after.actions["CreateWidget"];
+    assert_eq!(create.request["LegacyMode"].ty, "string");
+    assert!(!create.request.contains_key("Ports"));
+    // Nothing curated went into the machine-owned spec, and the curation is as it was.
+    assert!(create.rate_limit.is_none() && !after.enums.contains_key("WidgetState"));
+    assert_eq!(fs::read_to_string(base.join("specs/curation/demo.yaml"))?, CURATION);
+    let krate = checked(&base)?;
+    let demo = krate.services.iter().find(|service| service.module == "demo").ok_or("no demo")?;
+    let create = demo.actions.iter().find(|action| action.name == "CreateWidget").ok_or("no CreateWidget")?;
+    assert_eq!(create.rate_limit, Some(20));
+    let widget = demo.structures.iter().find(|structure| structure.name == "Widget").ok_or("no Widget")?;
+    let state = widget.fields.iter().find(|field| field.wire_name == "State").ok_or("no State")?;
+    assert_eq!(state.ty, tcgen::ir::TypeRef::Enum("WidgetState".into()));
+
+    let (fresh, text) = xtask_import(&metadata, &services_dir(&base), &["--all", "--check"])?;
     assert!(fresh, "{text}");
     Ok(())
 }
 
 #[test]
-fn retyped_removed_and_deprecated_are_named() -> TestResult {
-    let base = scratch("drift-kinds")?;
-    let specs = base.join("specs");
-    import(&fixture(), &specs, false)?;
+fn deprecations_removals_and_new_members_are_named() -> TestResult {
+    let base = curated_workspace("drift-kinds")?;
     let metadata = base.join("metadata");
     changed_metadata(&metadata, |api| {
         if let Some(members) = members(api, "Widget") {
-            for member in members.iter_mut().filter(|member| member["name"] == "State") {
-                member["type"] = "string".into();
-                member["member"] = "string".into();
-            }
             members.retain(|member| member["name"] != "Score");
+        }
+        if let Some(members) = members(api, "DeleteWidgetRequest") {
+            members.push(serde_json::json!({
+                "name": "Force", "type": "bool", "member": "bool", "document": "Delete even when in use.", "required": false
+            }));
         }
         if let Some(action) = api.pointer_mut("/actions/CreateWidget") {
             action["status"] = "deprecated".into();
         }
+        if let Some(actions) = api.pointer_mut("/actions").and_then(serde_json::Value::as_object_mut) {
+            actions.remove("GetToken");
+        }
     })?;
-    let reports = import(&metadata, &specs, true)?;
-    let lines = support::difference_lines(&reports);
+    let (fresh, text) = xtask_import(&metadata, &services_dir(&base), &["--all", "--check"])?;
+    assert!(!fresh);
     for wanted in [
-        "demo structure Widget: member State is int64 in the spec but string in the metadata",
-        "demo structure Widget: member Score is in the spec but not in the metadata",
-        "demo CreateWidget: the action is deprecated by Tencent; marked deprecated",
+        "demo structure Widget: member Score is gone upstream",
+        "demo DeleteWidget: request parameter Force (bool) is new upstream",
+        "demo CreateWidget: the action is deprecated upstream",
+        "demo: action GetToken is gone upstream",
     ] {
-        assert!(lines.iter().any(|line| line == wanted), "missing {wanted:?} in {lines:#?}");
+        assert!(text.contains(wanted), "missing {wanted:?} in:\n{text}");
     }
-    assert!(reports.iter().any(|report| report.lags()));
     Ok(())
 }
 
 #[test]
-fn a_missing_spec_file_lags() -> TestResult {
-    let specs = scratch("drift-missing")?;
-    let (fresh, text) = import_check(&fixture(), &specs)?;
+fn a_curation_entry_that_no_longer_applies_is_named() -> TestResult {
+    let base = curated_workspace("drift-curation")?;
+    // The curation also documents a parameter, which Tencent then removes.
+    let curation = format!("{CURATION}    request:\n      Super: {{doc: Curated doc.}}\n");
+    fs::write(base.join("specs/curation/demo.yaml"), &curation)?;
+    let metadata = base.join("metadata");
+    changed_metadata(&metadata, |api| {
+        if let Some(members) = members(api, "CreateWidgetRequest") {
+            members.retain(|member| member["name"] != "Super");
+        }
+    })?;
+    let (fresh, text) = xtask_import(&metadata, &services_dir(&base), &["--all", "--check"])?;
+    assert!(!fresh);
+    assert!(text.contains("demo: the curation no longer applies: specs/curation/demo.yaml:"), "{text}");
+    assert!(
+        text.contains("the curation changes `Super` of action `CreateWidget`, which the spec does not have"),
+        "{text}"
+    );
+    // The re-import writes the spec, never the curation, and still says so.
+    let (ok, text) = xtask_import(&metadata, &services_dir(&base), &["--all"])?;
+    assert!(!ok && text.contains("the curation no longer applies"), "{text}");
+    assert_eq!(fs::read_to_string(base.join("specs/curation/demo.yaml"))?, curation);
+    Ok(())
+}
+
+#[test]
+fn a_missing_spec_file_lags_and_check_writes_nothing() -> TestResult {
+    let base = scratch("drift-missing")?;
+    let out = services_dir(&base);
+    fs::create_dir_all(&out)?;
+    let (fresh, text) = xtask_import(&fixture(), &out, &["--all", "--check"])?;
     assert!(!fresh);
     assert!(text.contains("demo: the spec file") && text.contains("is missing"), "{text}");
-    assert!(fs::read_dir(&specs)?.next().is_none(), "--check wrote a file");
+    assert!(fs::read_dir(&out)?.next().is_none(), "--check wrote a file");
+    assert!(!base.join("specs/review").exists(), "--check wrote a review list");
     Ok(())
 }

@@ -16,7 +16,7 @@ pub struct ApplyCertificateRequest {
     ///
     /// Required.
     #[wire(required)]
-    pub dv_auth_method: ::core::option::Option<::std::string::String>,
+    pub dv_auth_method: ::core::option::Option<DvAuthMethod>,
     /// The domain bound to the certificate.
     ///
     /// Required.

@@ -17,7 +17,7 @@ pub struct CertificateInfoSubmitRequest {
     ///
     /// Required.
     #[wire(required)]
-    pub gen_csr_type: ::core::option::Option<::std::string::String>,
+    pub gen_csr_type: ::core::option::Option<GenCsrType>,
     /// Common name for certificate binding. If an uploaded CSR is used, that domain name must match the common name resolved by the CSR.
     ///
     /// Required.
@@ -45,7 +45,7 @@ pub struct CertificateInfoSubmitRequest {
     /// Document type of the manager. Valid values:
     /// SFZ (ID card): This field is required only for CFCA certs, not required for other types.
     /// HZ (passport): This field is required only for CFCA certs and not required for other types.
-    pub admin_id_type: ::core::option::Option<::std::string::String>,
+    pub admin_id_type: ::core::option::Option<AdminIdType>,
     /// ID number of the manager. This field is required only for CFCA certificates, not required for other types. Value ranges from...to...
     /// ID card: 110000xxxxxxxx1242
     /// HZ (Passport): EFxxxxxxx
@@ -53,7 +53,7 @@ pub struct CertificateInfoSubmitRequest {
     /// Contact person document type. Valid values:
     /// SFZ (ID card): This field is required only for CFCA certs, not required for other types.
     /// HZ (passport): This field is required only for CFCA certs and not required for other types.
-    pub tech_id_type: ::core::option::Option<::std::string::String>,
+    pub tech_id_type: ::core::option::Option<TechIdType>,
     /// ID number of the contact person. This field is required only for CFCA certs and not required for other types. Value ranges from...to...
     /// ID card: 110000xxxxxxxx1242
     /// HZ (Passport): EFxxxxxxx
@@ -85,7 +85,7 @@ pub struct CertificateInfoSubmitRequest {
     /// Domain validation method of the certificate
     /// DNS: Manually add domain DNS validation. The user needs to manually add the verification value at the DNS service provider.
     /// FILE: Manual addition of domain name FILE verification. Users are advised to manually add a specified path FILE in the root directory of the domain site to perform FILE verification. Either http or https passing is sufficient. The domain site must be accessible by overseas certificate authorities. The specific access allowlist is: 64.78.193.238, 216.168.247.9, 216.168.249.9, 54.189.196.217.
-    pub verify_type: ::core::option::Option<::std::string::String>,
+    pub verify_type: ::core::option::Option<VerifyType>,
     /// Manage name. If not passing ManagerId, this field is required.
     pub admin_first_name: ::core::option::Option<::std::string::String>,
     /// Manager name. If not, this field is required when ManagerId is not passed.

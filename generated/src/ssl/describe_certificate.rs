@@ -32,7 +32,7 @@ pub struct DescribeCertificateResponse {
     pub from: ::core::option::Option<::std::string::String>,
     /// Certificate type. \`CA\`: client certificate; \`SVR\`: server certificate
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    pub certificate_type: ::core::option::Option<::std::string::String>,
+    pub certificate_type: ::core::option::Option<CertificateType>,
     /// Certificate package type:.
     /// Null: user uploads a certificate (without package type),.
     /// 2: trustasia tls rsa ca,.
@@ -147,10 +147,10 @@ pub struct DescribeCertificateResponse {
     /// The certificate information did not pass the review by the certificate authority. the reviewer will call the contact information reserved for the certificate. please pay attention to the incoming call. subsequently, you can resubmit the information through "modify information".
     /// To be continuously improved.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    pub status_msg: ::core::option::Option<::std::string::String>,
+    pub status_msg: ::core::option::Option<StatusMsg>,
     /// Validation type: DNS\_AUTO = automatic dns validation, DNS = manual dns validation, FILE = file verification, DNS\_PROXY = dns proxy validation, FILE\_PROXY = file proxy validation.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    pub verify_type: ::core::option::Option<::std::string::String>,
+    pub verify_type: ::core::option::Option<VerifyType>,
     /// Vulnerability scanning status
     /// Note: this field may return null, indicating that no valid values can be obtained.
     pub vulnerability_status: ::core::option::Option<::std::string::String>,

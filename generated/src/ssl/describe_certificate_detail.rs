@@ -32,7 +32,7 @@ pub struct DescribeCertificateDetailResponse {
     pub from: ::std::string::String,
     /// Certificate type. \`CA\`: client certificate; \`SVR\`: server certificate
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    pub certificate_type: ::std::string::String,
+    pub certificate_type: CertificateType,
     /// Certificate package type:.
     /// null: user uploads a certificate (no package type),.
     /// 2: trustasia tls rsa ca,.
@@ -147,10 +147,10 @@ pub struct DescribeCertificateDetailResponse {
     ///
     /// To be continuously improved.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    pub status_msg: ::core::option::Option<::std::string::String>,
+    pub status_msg: ::core::option::Option<DescribeCertificateDetailStatusMsg>,
     /// Validation type. \`DNS\_AUTO\`: automatic DNS validation; \`DNS\`: manual DNS validation; \`FILE\`: file validation; \`EMAIL\`: email validation
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    pub verify_type: ::core::option::Option<::std::string::String>,
+    pub verify_type: ::core::option::Option<VerifyType>,
     /// Vulnerability scanning status
     /// Note: this field may return null, indicating that no valid values can be obtained.
     pub vulnerability_status: ::std::string::String,

@@ -13,7 +13,7 @@ pub struct DescribeCertificatesRequest {
     /// Search keywords, supporting fuzzy match by certificate id, remark name, and certificate domain name.
     pub search_key: ::core::option::Option<::std::string::String>,
     /// Certificate type. \`CA\`: client certificate; \`SVR\`: server certificate
-    pub certificate_type: ::core::option::Option<::std::string::String>,
+    pub certificate_type: ::core::option::Option<CertificateType>,
     /// Project ID
     pub project_id: ::core::option::Option<u64>,
     /// Default sorting is by certificate application time in descending order. Sort by expiration date if the following values are passed: DESC for descending order of certificate expiration time, ASC for ascending order.
@@ -27,7 +27,7 @@ pub struct DescribeCertificatesRequest {
     /// Whether to filter renewable certificates. \`1\`: Yes; \`0\`: No.
     pub renew: ::core::option::Option<i64>,
     /// Filter by source. \`upload\`: Uploaded certificate; \`buy\`: Tencent Cloud certificate. If this parameter is left empty, all certificates will be queried.
-    pub filter_source: ::core::option::Option<::std::string::String>,
+    pub filter_source: ::core::option::Option<FilterSource>,
     /// Whether to filter Chinese SM certificates. \`1\`: Yes; \`0\`: No.
     #[wire(name = "IsSM")]
     pub is_sm: ::core::option::Option<i64>,

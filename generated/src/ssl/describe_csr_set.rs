@@ -57,6 +57,45 @@ impl DescribeCSRSetBuilder<Client> {
     }
 }
 
+impl ::tcapi_runtime::paginate::Paginated for DescribeCSRSetRequest {
+    type Item = CSRItem;
+    fn position(&self) -> ::tcapi_runtime::paginate::Position {
+        ::tcapi_runtime::paginate::Position::Offset(
+            ::tcapi_runtime::paginate::PageNumber::number(&self.offset)
+                .unwrap_or_default(),
+        )
+    }
+    fn with_position(&self, position: ::tcapi_runtime::paginate::Position) -> Self {
+        let mut next = ::core::clone::Clone::clone(self);
+        ::tcapi_runtime::paginate::PageNumber::set(&mut next.offset, position.number());
+        next
+    }
+    fn page_size(&self) -> ::core::option::Option<u64> {
+        ::tcapi_runtime::paginate::PageNumber::number(&self.limit)
+    }
+    fn total(output: &Self::Output) -> ::core::option::Option<u64> {
+        ::tcapi_runtime::paginate::PageNumber::number(&output.total)
+    }
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        ::tcapi_runtime::paginate::PageItems::into_items(output.set)
+    }
+}
+
+impl DescribeCSRSetBuilder<Client> {
+    /// Every item of every page, fetched a page at a time as the stream is read.
+    pub fn into_stream(
+        self,
+    ) -> impl ::tcapi_runtime::paginate::Stream<
+        Item = ::core::result::Result<
+            CSRItem,
+            ::tcapi_runtime::Error<DescribeCSRSetErrorCode>,
+        >,
+    > + Send {
+        let runtime = ::core::clone::Clone::clone(self.client.runtime());
+        ::tcapi_runtime::paginate::paginate(runtime, self.build())
+    }
+}
+
 impl Client {
     /// Queries the CSR list.
     ///

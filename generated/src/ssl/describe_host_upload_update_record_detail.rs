@@ -59,6 +59,43 @@ impl DescribeHostUploadUpdateRecordDetailBuilder<Client> {
     }
 }
 
+impl ::tcapi_runtime::paginate::Paginated
+for DescribeHostUploadUpdateRecordDetailRequest {
+    type Item = DeployRecord;
+    fn position(&self) -> ::tcapi_runtime::paginate::Position {
+        ::tcapi_runtime::paginate::Position::Offset(
+            ::tcapi_runtime::paginate::PageNumber::number(&self.offset)
+                .unwrap_or_default(),
+        )
+    }
+    fn with_position(&self, position: ::tcapi_runtime::paginate::Position) -> Self {
+        let mut next = ::core::clone::Clone::clone(self);
+        ::tcapi_runtime::paginate::PageNumber::set(&mut next.offset, position.number());
+        next
+    }
+    fn page_size(&self) -> ::core::option::Option<u64> {
+        ::tcapi_runtime::paginate::PageNumber::number(&self.limit)
+    }
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        ::tcapi_runtime::paginate::PageItems::into_items(output.deploy_record_detail)
+    }
+}
+
+impl DescribeHostUploadUpdateRecordDetailBuilder<Client> {
+    /// Every item of every page, fetched a page at a time as the stream is read.
+    pub fn into_stream(
+        self,
+    ) -> impl ::tcapi_runtime::paginate::Stream<
+        Item = ::core::result::Result<
+            DeployRecord,
+            ::tcapi_runtime::Error<DescribeHostUploadUpdateRecordDetailErrorCode>,
+        >,
+    > + Send {
+        let runtime = ::core::clone::Clone::clone(self.client.runtime());
+        ::tcapi_runtime::paginate::paginate(runtime, self.build())
+    }
+}
+
 impl Client {
     /// Query certificate update record (certificate ID unchanged) deployment record details.
     ///

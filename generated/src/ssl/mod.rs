@@ -14,7 +14,7 @@
 //! let client = tcapi::ssl::Client::new(tcapi::Config::from_env()?);
 //! let response = client
 //!     .apply_certificate()
-//!     .dv_auth_method("DvAuthMethod")
+//!     .dv_auth_method(tcapi::ssl::DvAuthMethod::DnsAuto)
 //!     .domain_name("DomainName")
 //!     .send()
 //!     .await?;

@@ -15,7 +15,7 @@ pub struct ReplaceCertificateRequest {
     ///
     /// Required.
     #[wire(required)]
-    pub valid_type: ::core::option::Option<::std::string::String>,
+    pub valid_type: ::core::option::Option<ValidType>,
     /// Type. \`Original\`: original certificate CSR; \`Upload\`: uploaded manually; \`Online\`: generated online. The default value is original.
     pub csr_type: ::core::option::Option<::std::string::String>,
     /// CSR content, required when uploading manually.
@@ -27,7 +27,7 @@ pub struct ReplaceCertificateRequest {
     /// The CSR encryption algorithm. Valid values: \`RSA\` (default), \`ECC1\`, and \`SM2\`.
     /// This parameter is available for selection only when the value of \`CsrType\` is \`Online\`.
     #[wire(name = "CertCSREncryptAlgo")]
-    pub cert_csr_encrypt_algo: ::core::option::Option<::std::string::String>,
+    pub cert_csr_encrypt_algo: ::core::option::Option<CertCSREncryptAlgo>,
     /// The CSR encryption parameters. When \`CsrEncryptAlgo\` is set to \`RSA\`, \`2048\` (default) and \`4096\` are available for selection; and when\`CsrEncryptAlgo\` is set to \`ECC\`, \`prime256v1\` (default) and \`secp384r1\` are available for selection.
     #[wire(name = "CertCSRKeyParameter")]
     pub cert_csr_key_parameter: ::core::option::Option<::std::string::String>,

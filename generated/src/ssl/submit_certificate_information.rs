@@ -14,7 +14,7 @@ pub struct SubmitCertificateInformationRequest {
     /// This field is required. Generation method of CSR, valid values are:
     /// online: tencent cloud generates the CSR and private key based on the submitted parameter information and stores them encryptedly.
     /// parse: generate the CSR and private key by itself, and apply for a certificate by uploading the CSR.
-    pub csr_type: ::core::option::Option<::std::string::String>,
+    pub csr_type: ::core::option::Option<CsrType>,
     /// The content of the uploaded csr.
     /// If CsrType is parse, this field is required.
     pub csr_content: ::core::option::Option<::std::string::String>,
@@ -43,7 +43,7 @@ pub struct SubmitCertificateInformationRequest {
     /// This field is required, the company's landline number.
     pub phone_number: ::core::option::Option<::std::string::String>,
     /// Certificate validation method. Validation types: DNS\_AUTO = Automatic DNS validation (only supported for domains resolved by Tencent Cloud DNS with a normal resolution status), DNS = Manual DNS validation, FILE = File validation.
-    pub verify_type: ::core::option::Option<::std::string::String>,
+    pub verify_type: ::core::option::Option<VerifyType>,
     /// This field is required, manager name.
     pub admin_first_name: ::core::option::Option<::std::string::String>,
     /// This field is required, the manager's surname.

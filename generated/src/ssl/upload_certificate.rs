@@ -14,7 +14,7 @@ pub struct UploadCertificateRequest {
     /// Private key content. This parameter is required when the certificate type is SVR, and not required when the certificate type is CA.
     pub certificate_private_key: ::core::option::Option<::std::string::String>,
     /// Certificate type. Valid values: \`CA\` (CA certificate) and \`SVR\` (server certificate). Default value: \`SVR\`
-    pub certificate_type: ::core::option::Option<::std::string::String>,
+    pub certificate_type: ::core::option::Option<CertificateType>,
     /// Alias
     pub alias: ::core::option::Option<::std::string::String>,
     /// Project ID

@@ -1,26 +1,20 @@
-//! What the importer tests share: the fixture, scratch directories, and running an import.
-//! The tests read only the fixture under `tests/fixtures/metadata` (written for them), never
-//! downloaded metadata or the network.
+//! What the importer's command-line tests share: the fixture, scratch workspaces, and running
+//! the real `cargo xtask import`. The tests read only the fixture under
+//! `generator/tests/fixtures/import/metadata` (written for them), never downloaded metadata or
+//! the network.
 
 #![allow(dead_code)] // Each test file uses part of this.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use xtask::import::report::ServiceReport;
-use xtask::import::{self, ImportOptions, Selection};
+use std::process::Command;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// The hand-written metadata fixture: one service, two versions, every construct.
 pub fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/metadata")
-}
-
-/// The committed expected output of importing the fixture.
-pub fn expected_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/expected")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/fixtures/import/metadata")
 }
 
 /// An empty directory of this test's own under cargo's scratch space.
@@ -33,22 +27,24 @@ pub fn scratch(name: &str) -> io::Result<PathBuf> {
     Ok(dir)
 }
 
-/// The options of `cargo xtask import --from <from> --all --out <out> [--check]`.
-pub fn options(from: &Path, out: &Path, check: bool) -> ImportOptions {
-    ImportOptions {
-        from: from.to_owned(),
-        errors: None,
-        selection: Selection::All,
-        out: out.to_owned(),
-        common_errors: xtask::workspace_root().join(xtask::codegen::COMMON_ERRORS_SPEC),
-        check,
-        validate: !check,
-    }
+/// A scratch workspace: `specs/services/`, `specs/curation/`, `specs/review/` under `dir`.
+pub fn services_dir(dir: &Path) -> PathBuf {
+    dir.join("specs/services")
 }
 
-/// Imports everything in `from` into `out`.
-pub fn import(from: &Path, out: &Path, check: bool) -> Result<Vec<ServiceReport>, import::ImportError> {
-    import::run(&options(from, out, check))
+/// Runs `cargo xtask import --from <from> --out <out> <args>` and returns (success, stdout +
+/// stderr).
+pub fn xtask_import(from: &Path, out: &Path, args: &[&str]) -> Result<(bool, String), io::Error> {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("import")
+        .args(args)
+        .arg("--from")
+        .arg(from)
+        .arg("--out")
+        .arg(out)
+        .output()?;
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    Ok((output.status.success(), text))
 }
 
 /// Copies a directory tree.
@@ -66,7 +62,17 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Every difference line of the reports, for assertions.
-pub fn difference_lines(reports: &[ServiceReport]) -> Vec<String> {
-    reports.iter().flat_map(|report| report.differences.iter().map(|difference| difference.text.clone())).collect()
+/// The fixture copied to `dir`, with `edit` applied to the newest version's api.json.
+pub fn changed_metadata(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> TestResult {
+    copy_tree(&fixture(), dir)?;
+    let api = dir.join("tccli/services/demo/v20240101/api.json");
+    let mut value: serde_json::Value = serde_json::from_str(&fs::read_to_string(&api)?)?;
+    edit(&mut value);
+    fs::write(&api, serde_json::to_string_pretty(&value)?)?;
+    Ok(())
+}
+
+/// The members of an object of an api.json.
+pub fn members<'a>(api: &'a mut serde_json::Value, object: &str) -> Option<&'a mut Vec<serde_json::Value>> {
+    api.pointer_mut(&format!("/objects/{object}/members"))?.as_array_mut()
 }

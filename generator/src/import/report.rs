@@ -3,20 +3,18 @@
 //! dropped examples, inferred paginators).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-/// How much a difference between the spec and the metadata matters.
+/// How much a difference matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
-    /// The spec lags the metadata: something would be added, or they disagree in a way that
-    /// breaks calls. `--check` fails.
+    /// The committed files lag the metadata (or the curation no longer applies): `--check` fails.
     Lag,
-    /// Worth knowing, harmless: the spec is stricter or more lenient in a safe direction.
+    /// Worth knowing, harmless.
     Note,
 }
 
 /// One difference, named: `ssl CertificateOrderSubmit: request parameter NewParam (string) is
-/// missing from the spec`.
+/// new upstream`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Difference {
     pub severity: Severity,
@@ -34,6 +32,8 @@ pub struct Notes {
     pub examples_dropped: Vec<String>,
     /// Paginators inferred from the field names.
     pub paginators: Vec<String>,
+    /// Enums inferred from the docs (listed in full in the review list).
+    pub enums: Vec<String>,
     /// Error codes Tencent documents without a message.
     pub no_message: Vec<String>,
     /// Metadata files that are missing (a version without errorcodes.py).
@@ -47,6 +47,7 @@ impl Notes {
         self.unsupported.extend(other.unsupported);
         self.examples_dropped.extend(other.examples_dropped);
         self.paginators.extend(other.paginators);
+        self.enums.extend(other.enums);
         self.no_message.extend(other.no_message);
         self.gaps.extend(other.gaps);
     }
@@ -69,12 +70,13 @@ impl Notes {
     }
 
     /// Each kind of note with its title, in the order reports show them.
-    pub fn sections(&self) -> [(&'static str, &Vec<String>); 6] {
+    pub fn sections(&self) -> [(&'static str, &Vec<String>); 7] {
         [
             ("not expressible in the spec format (left out or changed)", &self.unsupported),
             ("renamed (structures, members, error variants)", &self.renamed),
             ("examples left out", &self.examples_dropped),
             ("paginators inferred", &self.paginators),
+            ("enums inferred", &self.enums),
             ("error codes without a message", &self.no_message),
             ("metadata missing", &self.gaps),
         ]
@@ -86,11 +88,12 @@ impl Notes {
 pub enum Outcome {
     /// Written for the first time.
     Created,
-    /// Written with what was missing added.
+    /// Rewritten from the metadata (upstream changes applied).
     Updated,
     /// Already in line with the metadata; not rewritten.
     Unchanged,
-    /// `--check`: the spec lags the metadata (or does not exist).
+    /// `--check`: the spec or review list lags the metadata (or does not exist), or the
+    /// curation no longer applies.
     Lagging,
     /// `--check`: the spec is in line with the metadata.
     Current,
@@ -103,8 +106,8 @@ pub struct ServiceReport {
     pub label: String,
     /// The API version.
     pub version: String,
-    /// The spec file.
-    pub file: PathBuf,
+    /// The spec file, as the report names it.
+    pub file: String,
     pub outcome: Outcome,
     pub differences: Vec<Difference>,
     pub notes: Notes,
@@ -121,6 +124,24 @@ pub struct Counts {
     pub structures: usize,
     pub errors: usize,
     pub examples: usize,
+    /// Actions with a paginator.
+    pub paginators: usize,
+    /// Enums (inferred ones; the curation may add more).
+    pub enums: usize,
+}
+
+impl Counts {
+    /// The counts of a spec.
+    pub fn of(spec: &crate::spec::ServiceSpec) -> Self {
+        Counts {
+            actions: spec.actions.len(),
+            structures: spec.structures.len(),
+            errors: spec.errors.len(),
+            examples: spec.actions.values().map(|action| action.examples.len()).sum(),
+            paginators: spec.actions.values().filter(|action| action.paginate.is_some()).count(),
+            enums: spec.enums.len(),
+        }
+    }
 }
 
 impl ServiceReport {
@@ -139,13 +160,11 @@ impl ServiceReport {
             Outcome::Lagging => "LAGS the metadata",
             Outcome::Current => "in line with the metadata",
         };
-        let Counts { actions, structures, errors, examples } = self.counts;
+        let Counts { actions, structures, errors, examples, paginators, enums } = self.counts;
         let _ = writeln!(
             out,
-            "{} {} ({}): {outcome}; {actions} actions, {structures} structures, {errors} error codes, {examples} examples",
-            self.label,
-            self.version,
-            self.file.display()
+            "{} {} ({}): {outcome}; {actions} actions ({paginators} paginated), {structures} structures, {enums} enums, {errors} error codes, {examples} examples",
+            self.label, self.version, self.file
         );
         for difference in &self.differences {
             let mark = match difference.severity {

@@ -1,7 +1,7 @@
-//! Spec files as text: the leading comments (a curated file keeps its own), then the spec as
-//! serde_yaml writes it, which is deterministic because every map in the model is ordered.
+//! Spec files as text: the leading comments (a file keeps its own), then the spec as serde_yaml
+//! writes it, which is deterministic because every map in the model is ordered.
 
-use tcgen::spec::ServiceSpec;
+use crate::spec::ServiceSpec;
 
 /// The first line of every spec file: editors validate against the JSON Schema.
 pub const SCHEMA_LINE: &str = "# yaml-language-server: $schema=../spec.schema.json";
@@ -13,13 +13,15 @@ pub fn spec_text(spec: &ServiceSpec, existing: Option<&str>) -> Result<String, s
     let kept: Vec<&str> =
         existing.map(|text| text.lines().take_while(|line| line.starts_with('#')).collect()).unwrap_or_default();
     let mut header: Vec<String> = kept.iter().map(|line| (*line).to_owned()).collect();
-    if header.is_empty() {
+    if header.iter().all(|line| line == SCHEMA_LINE) {
         header.push(format!(
             "# {} (`{}` {}), imported from Tencent's API metadata by `cargo xtask import`.",
             spec.service.title, spec.service.name, spec.service.version
         ));
-        header
-            .push("# Curate freely: a re-import only adds what is missing. Then run `cargo xtask codegen`.".to_owned());
+        let module = spec.service.module.as_deref().unwrap_or(&spec.service.name);
+        header.push(format!(
+            "# Machine-owned: `cargo xtask import` rewrites it. Curate in specs/curation/{module}.yaml, then run `cargo xtask codegen`."
+        ));
     }
     if header.first().map(String::as_str) != Some(SCHEMA_LINE) {
         header.retain(|line| line != SCHEMA_LINE);

@@ -135,6 +135,20 @@ pub struct ApiMember {
     /// Outputs: the server may send `null`.
     #[serde(default)]
     pub value_allowed_null: Option<bool>,
+    /// A documented example value (a string, or now and then another JSON value).
+    #[serde(default)]
+    pub example: Option<serde_json::Value>,
+}
+
+impl ApiMember {
+    /// The example as text (empty when there is none).
+    pub fn example_text(&self) -> String {
+        match &self.example {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+        }
+    }
 }
 
 /// A flag written as a boolean, or as the integer 0 or 1.

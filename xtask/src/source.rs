@@ -8,7 +8,12 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::ImportError;
+use crate::import::ImportError;
+
+/// A metadata file that cannot be read, as the library names such problems.
+fn metadata_error(file: String, message: String) -> ImportError {
+    ImportError::Import(tcgen::import::ImportError::Metadata { file, message })
+}
 
 /// Metadata files larger than this are refused: the largest real one (csip's api.json) is a few MiB.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -75,23 +80,20 @@ impl PackageFiles {
                     .map_err(|error| ImportError::Io { path, error })?;
             }
             Kind::Zip(archive) => {
-                let entry = archive.by_name(name).map_err(|error| ImportError::Metadata {
-                    file: label.clone(),
-                    message: format!("cannot be read from the archive: {error}"),
+                let entry = archive.by_name(name).map_err(|error| {
+                    metadata_error(label.clone(), format!("cannot be read from the archive: {error}"))
                 })?;
-                entry.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| ImportError::Metadata {
-                    file: label.clone(),
-                    message: format!("cannot be unpacked: {error}"),
-                })?;
+                entry
+                    .take(MAX_FILE_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|error| metadata_error(label.clone(), format!("cannot be unpacked: {error}")))?;
             }
         }
         if bytes.len() as u64 > MAX_FILE_BYTES {
             let message = format!("larger than {MAX_FILE_BYTES} bytes; refused");
-            return Err(ImportError::Metadata { file: label, message });
+            return Err(metadata_error(label, message));
         }
-        String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|error| ImportError::Metadata { file: label, message: format!("not UTF-8: {error}") })
+        String::from_utf8(bytes).map(Some).map_err(|error| metadata_error(label, format!("not UTF-8: {error}")))
     }
 
     /// The service versions whose files match `prefix/<package>/<version>/<file_name>`, as

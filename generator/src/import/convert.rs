@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::spec::{ActionSpec, ErrorSpec, FieldSpec, RegionUse, ServiceInfo, ServiceSpec, StructureSpec};
 use indexmap::IndexMap;
-use tcgen::spec::{ActionSpec, ErrorSpec, FieldSpec, RegionUse, ServiceInfo, ServiceSpec, StructureSpec};
 
 use super::ImportError;
+use super::enums::{self, Candidate, Place as EnumPlace};
 use super::examples;
 use super::metadata::{ApiFile, ApiMember, ErrorCodeEntry, ExamplesFile, MemberKind, Usage};
 use super::names;
@@ -41,6 +42,8 @@ pub struct ServiceMetadata {
 pub struct Conversion {
     pub spec: ServiceSpec,
     pub notes: Notes,
+    /// The enums inferred from the docs, for the review list.
+    pub enums: Vec<enums::InferredEnum>,
 }
 
 /// Where a member is used, which decides what `required` and `nullable` say.
@@ -99,9 +102,9 @@ pub fn convert(
         let fields = converter.fields(&object.members, Place::Structure(usage), &context, &mut notes)?;
         let name = type_names.get(*wire).cloned().unwrap_or_else(|| (*wire).to_owned());
         let usage = match usage {
-            Usage::In => tcgen::spec::Usage::In,
-            Usage::Out => tcgen::spec::Usage::Out,
-            Usage::Both => tcgen::spec::Usage::Both,
+            Usage::In => crate::spec::Usage::In,
+            Usage::Out => crate::spec::Usage::Out,
+            Usage::Both => crate::spec::Usage::Both,
         };
         structures.insert(name, StructureSpec { doc: doc_text(&object.document), usage, fields });
     }
@@ -146,7 +149,7 @@ pub fn convert(
         service: ServiceInfo {
             name: short_name.clone(),
             version: api.metadata.api_version.clone(),
-            title: service_title(&api.metadata.service_title, &short_name),
+            title: names::service_title(&api.metadata.service_title, &short_name),
             doc: String::new(),
             endpoint: format!("{short_name}.intl.tencentcloudapi.com"),
             mainland_endpoint: format!("{short_name}.tencentcloudapi.com"),
@@ -158,10 +161,75 @@ pub fn convert(
         structures,
         actions,
     };
+    let inferred = infer_enums(api, &type_names, &mut spec);
     for action in spec.actions.values_mut() {
         action.paginate = paginate::infer(action, &spec.structures);
     }
-    Ok(Conversion { spec, notes })
+    Ok(Conversion { spec, notes, enums: inferred })
+}
+
+/// Infers the string enums of a converted service (see [`enums`]) and types its members with
+/// them; returns what it inferred.
+fn infer_enums(
+    api: &ApiFile,
+    type_names: &IndexMap<String, String>,
+    spec: &mut ServiceSpec,
+) -> Vec<enums::InferredEnum> {
+    let mut candidates = Vec::new();
+    let mut scan = |place: EnumPlace, members: &[ApiMember], fields: &IndexMap<String, FieldSpec>| {
+        for member in members {
+            let is_string = matches!(member.kind, MemberKind::String | MemberKind::List) && member.member == "string";
+            let Some(field) = fields.get(&member.name) else { continue };
+            if !is_string || field.ty != "string" || member.name == "ClientToken" {
+                continue;
+            }
+            if let Some(listed) = enums::listed_values(&member.name, &member.document, &member.example_text()) {
+                candidates.push(Candidate {
+                    place: place.clone(),
+                    member: member.name.clone(),
+                    doc: field.doc.clone(),
+                    listed,
+                });
+            }
+        }
+    };
+    for (wire, name) in type_names {
+        if let (Some(object), Some(structure)) = (api.objects.get(wire), spec.structures.get(name)) {
+            scan(EnumPlace::Structure(name.clone()), &object.members, &structure.fields);
+        }
+    }
+    for (name, action) in &api.actions {
+        let Some(spec_action) = spec.actions.get(name) else { continue };
+        if let Some(input) = api.objects.get(&action.input) {
+            scan(EnumPlace::Request(name.clone()), &input.members, &spec_action.request);
+        }
+        if let Some(output) = api.objects.get(&action.output) {
+            scan(EnumPlace::Response(name.clone()), &output.members, &spec_action.response);
+        }
+    }
+    let mut taken: std::collections::HashSet<String> =
+        names::RESERVED_TYPE_NAMES.iter().map(|name| (*name).to_owned()).collect();
+    taken.extend(spec.structures.keys().cloned());
+    taken.extend(spec.enums.keys().cloned());
+    for action in spec.actions.keys() {
+        taken.insert(action.clone());
+        taken.extend(names::ACTION_TYPE_SUFFIXES.iter().map(|suffix| format!("{action}{suffix}")));
+    }
+    let inferred = enums::group(candidates, &mut taken);
+    for enumeration in &inferred {
+        spec.enums.insert(enumeration.name.clone(), enums::enum_spec(enumeration));
+        for (place, member, _) in &enumeration.uses {
+            let fields = match place {
+                EnumPlace::Structure(name) => spec.structures.get_mut(name).map(|structure| &mut structure.fields),
+                EnumPlace::Request(action) => spec.actions.get_mut(action).map(|action| &mut action.request),
+                EnumPlace::Response(action) => spec.actions.get_mut(action).map(|action| &mut action.response),
+            };
+            if let Some(field) = fields.and_then(|fields| fields.get_mut(member)) {
+                field.ty.clone_from(&enumeration.name);
+            }
+        }
+    }
+    inferred
 }
 
 struct Converter<'a> {
@@ -194,8 +262,15 @@ impl Converter<'_> {
             if place == Place::Response && wire == "RequestId" {
                 continue;
             }
+            if place == Place::Response && wire == "Error" {
+                notes.unsupported.push(format!(
+                    "{} {context}: member `Error` is left out: a response's `Error` is the envelope's error",
+                    self.label
+                ));
+                continue;
+            }
             let mut field = self.field(member, place, context)?;
-            if !tcgen::names::is_identifier(wire) {
+            if !crate::names::is_identifier(wire) {
                 notes.unsupported.push(format!(
                     "{} {context}: member `{wire}` is left out: its wire name is not an identifier",
                     self.label
@@ -205,9 +280,16 @@ impl Converter<'_> {
             // The derived Rust name, or a renamed one when it is a keyword that cannot be raw
             // (`Super` -> `super_field`) or taken by a member differing only in case
             // (`AppId`, `AppID` -> `app_id`, `app_id_2`).
-            let derived = tcgen::names::snake(wire);
+            let derived = crate::names::snake(wire);
             let mut rust = derived.clone();
-            if tcgen::names::snake_problem(&rust).is_some() {
+            // A setter may not take a method every builder or structure with setters has.
+            let methods = match place {
+                Place::Request => crate::namespace::BUILDER_METHODS,
+                Place::Structure(Usage::In | Usage::Both) => crate::namespace::STRUCTURE_METHODS,
+                Place::Response => crate::namespace::RESPONSE_MEMBERS,
+                Place::Structure(Usage::Out) => &[],
+            };
+            if crate::names::snake_problem(&rust).is_some() || methods.contains(&rust.as_str()) {
                 rust = format!("{derived}_field");
             }
             let mut suffix = 2;
@@ -286,7 +368,7 @@ fn error_codes(
     notes: &mut Notes,
 ) -> IndexMap<String, ErrorSpec> {
     let mut variants: HashMap<String, String> =
-        common.keys().map(|code| (tcgen::names::error_variant(code), code.clone())).collect();
+        common.keys().map(|code| (crate::names::error_variant(code), code.clone())).collect();
     let mut errors = IndexMap::new();
     for entry in entries {
         let code = &entry.code;
@@ -299,7 +381,7 @@ fn error_codes(
         }
         // A code whose variant another code has (`InvalidParameter.Conflict`,
         // `InvalidParameterConflict`) gets a numbered variant.
-        let derived = tcgen::names::error_variant(code);
+        let derived = crate::names::error_variant(code);
         let mut variant = derived.clone();
         let mut suffix = 2;
         while variants.get(&variant).is_some_and(|first| first != code) {
@@ -330,16 +412,14 @@ fn is_error_code(code: &str) -> bool {
     })
 }
 
-/// The title: the metadata's (English or Chinese), or the short name when there is none.
-fn service_title(title: &str, short_name: &str) -> String {
-    let title = doc_text(title);
-    if title.is_empty() { short_name.to_owned() } else { title }
-}
-
 /// Docs as the spec keeps them: tabs become spaces, each line is trimmed (Tencent's indentation
 /// means nothing, and trailing blanks would stop YAML from keeping a readable block), and so is
 /// the whole.
 pub fn doc_text(text: &str) -> String {
+    // Control characters (a U+0005 in billing's docs) and bidi controls mean nothing in a doc and
+    // cannot be in a generated one.
+    let text: String =
+        text.chars().filter(|c| crate::emit::docs::forbidden_char(c.encode_utf8(&mut [0; 4])).is_none()).collect();
     text.replace("\r\n", "\n")
         .replace('\t', " ")
         .lines()
@@ -353,6 +433,11 @@ pub fn doc_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_leave_docs() {
+        assert_eq!(doc_text("Bill\u{5}ing \u{202e}mode"), "Billing mode");
+    }
 
     #[test]
     fn docs_are_trimmed_and_tabs_normalised() {

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::spec::{EnumRepr, EnumValue, ExampleSpec, FieldSpec, ServiceSpec, StructureSpec};
 use indexmap::IndexMap;
 use serde_json::Value;
-use tcgen::spec::{EnumRepr, ExampleSpec, FieldSpec, ServiceSpec, StructureSpec};
 
 use super::metadata::ApiExample;
 
@@ -218,8 +218,14 @@ fn json_text(text: &str) -> String {
 
 /// Removes, from the actions named in `imported`, the examples that do not fit the spec's types,
 /// and returns a line for each one removed. Examples a person wrote are never touched.
-pub fn drop_unfitting(spec: &mut ServiceSpec, imported: &BTreeSet<String>, label: &str) -> Vec<String> {
-    let checker = Checker { spec };
+pub fn drop_unfitting(
+    spec: &mut ServiceSpec,
+    imported: &BTreeSet<String>,
+    common: &IndexMap<String, crate::spec::ErrorSpec>,
+    label: &str,
+) -> Vec<String> {
+    let codes = spec.errors.keys().chain(common.keys()).map(String::as_str).collect();
+    let checker = Checker { spec, contradicted: None, codes: Some(codes) };
     let mut unfit: Vec<(String, usize, String)> = Vec::new();
     for (name, action) in spec.actions.iter().filter(|(name, _)| imported.contains(*name)) {
         for (index, example) in action.examples.iter().enumerate() {
@@ -242,6 +248,34 @@ pub fn drop_unfitting(spec: &mut ServiceSpec, imported: &BTreeSet<String>, label
 
 struct Checker<'a> {
     spec: &'a ServiceSpec,
+    /// When set, a string that an enum does not list is not a misfit: the enum's name (and the
+    /// value) is collected here instead.
+    contradicted: Option<&'a std::cell::RefCell<std::collections::BTreeMap<String, String>>>,
+    /// The error codes an example's error may have (the service's and the common ones); any, when `None`.
+    codes: Option<BTreeSet<&'a str>>,
+}
+
+/// Whether an example's value not in an enum looks like one of its values (so that the list is
+/// incomplete) rather than a placeholder (`""`, `"xx"` among upper-case codes, `"\"A\""`): a
+/// code in the letter case of the listed values.
+fn plausible(value: &str, spec: &crate::spec::EnumSpec) -> bool {
+    let code = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let upper = |text: &str| !text.chars().any(|c| c.is_ascii_lowercase());
+    let listed_upper = spec.values.iter().all(|listed| matches!(&listed.value, EnumValue::String(text) if upper(text)));
+    code && upper(value) == listed_upper
+}
+
+/// The enums whose values some example contradicts (a plausible string value the enum does not
+/// list), each with the first such value. The documented list was incomplete, or a list of examples.
+pub fn contradicted_enums(spec: &ServiceSpec) -> std::collections::BTreeMap<String, String> {
+    let found = std::cell::RefCell::new(std::collections::BTreeMap::new());
+    let checker = Checker { spec, contradicted: Some(&found), codes: None };
+    for action in spec.actions.values() {
+        for example in &action.examples {
+            let _ = checker.example(&action.request, &action.response, example);
+        }
+    }
+    found.into_inner()
 }
 
 /// Which fields are optional: the validator reads `required` and `nullable` by where a field is.
@@ -287,8 +321,14 @@ impl Checker<'_> {
             serde_json::from_str(&example.response).map_err(|error| format!("the response is not JSON ({error})"))?;
         self.object(&request_json, request, Place { level: Level::Request, strict: true, at: "request" })?;
         let inner = response_json.get("Response").ok_or("the response has no `Response` object")?;
-        if inner.get("Error").is_some() {
-            return Ok(());
+        if let Some(error) = inner.get("Error") {
+            let code = error.get("Code").and_then(Value::as_str).ok_or("the error has no string `Code`")?;
+            return match &self.codes {
+                Some(codes) if !codes.contains(code) => {
+                    Err(format!("the error code `{code}` is neither the service's nor a common code"))
+                }
+                _ => Ok(()),
+            };
         }
         if !inner.get("RequestId").is_some_and(Value::is_string) {
             return Err("the response has no string `RequestId`".to_owned());
@@ -315,6 +355,10 @@ impl Checker<'_> {
     }
 
     fn value(&self, value: &Value, field: &FieldSpec, place: Place<'_>) -> Result<(), String> {
+        if value.is_null() && place.strict {
+            // A request leaves out what it does not set; the generated code never writes null.
+            return Err(format!("`{}` is null", place.at));
+        }
         if value.is_null() && place.level.optional(field) {
             return Ok(());
         }
@@ -338,11 +382,31 @@ impl Checker<'_> {
             "bool" => value.is_boolean(),
             "int_bool" => matches!(value.as_u64(), Some(0 | 1)),
             "float" => value.is_number(),
-            other => match self.spec.enums.get(other).map(|spec| spec.repr) {
-                Some(EnumRepr::Integer) => value.is_i64(),
-                Some(EnumRepr::String) => value.is_string(),
-                None => false,
-            },
+            other => {
+                match self.spec.enums.get(other) {
+                    Some(spec) if spec.repr == EnumRepr::String && value.is_string() && self.contradicted.is_some() => {
+                        let listed = spec.values.iter().any(|listed| matches!(&listed.value, EnumValue::String(a) if Some(a.as_str()) == value.as_str()));
+                        if !listed && plausible(value.as_str().unwrap_or_default(), spec) {
+                            if let Some(found) = self.contradicted {
+                                found
+                                    .borrow_mut()
+                                    .entry(other.to_owned())
+                                    .or_insert_with(|| value.as_str().unwrap_or_default().to_owned());
+                            }
+                        }
+                        true
+                    }
+                    // The generator takes only listed values in examples.
+                    Some(spec) => spec.values.iter().any(|listed| match (&listed.value, value) {
+                        (EnumValue::Integer(a), Value::Number(b)) => {
+                            spec.repr == EnumRepr::Integer && b.as_i64() == Some(*a)
+                        }
+                        (EnumValue::String(a), Value::String(b)) => spec.repr == EnumRepr::String && a == b,
+                        _ => false,
+                    }),
+                    None => false,
+                }
+            }
         };
         if fits { Ok(()) } else { Err(format!("`{}` is {}, not of type `{}`", place.at, shorten(value), field.ty)) }
     }
@@ -387,7 +451,7 @@ mod tests {
             "Filter".to_owned(),
             StructureSpec {
                 doc: String::new(),
-                usage: tcgen::spec::Usage::Both,
+                usage: crate::spec::Usage::Both,
                 fields: [("Name".to_owned(), field("string", false)), ("Values".to_owned(), field("string", true))]
                     .into_iter()
                     .collect(),
