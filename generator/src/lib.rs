@@ -92,6 +92,11 @@ pub fn generate_with(
 /// curates `specs/services/<name>.yaml`.
 pub const CURATION_DIR: &str = "specs/curation/";
 
+/// The directory of the corpus of Tencent's published example responses, relative to the
+/// workspace: `specs/corpus/<module>.json` (written by `cargo xtask corpus`), and the examples
+/// known not to decode, each with why, in `specs/corpus/<module>.failures.json`.
+pub const CORPUS_DIR: &str = "specs/corpus";
+
 /// The stem of a spec or curation path (`specs/services/ssl.yaml` -> `ssl`).
 fn stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);

@@ -90,7 +90,9 @@ impl Tree {
                 let kind = entry.file_type().unwrap();
                 if kind.is_dir() {
                     pending.push(path);
-                } else if kind.is_file() && (path.starts_with(self.0.join("generated")) || path.to_string_lossy().ends_with(".schema.json")) {
+                } else if kind.is_file()
+                    && (path.starts_with(self.0.join("generated")) || path.to_string_lossy().ends_with(".schema.json"))
+                {
                     files.insert(path.clone(), fs::read(&path).unwrap());
                 }
             }
@@ -139,7 +141,8 @@ fn workspace_manifest() -> String {
     let root = fs::read_to_string(xtask::workspace_root().join("Cargo.toml")).unwrap();
     let mut document: toml_edit::DocumentMut = root.parse().unwrap();
     let workspace = document["workspace"].as_table_mut().unwrap();
-    workspace.insert("members", toml_edit::value(toml_edit::Array::from_iter(["generated", "runtime", "runtime/derive"])));
+    workspace
+        .insert("members", toml_edit::value(toml_edit::Array::from_iter(["generated", "runtime", "runtime/derive"])));
     workspace.remove("default-members");
     workspace.remove("exclude");
     document.to_string()
@@ -151,30 +154,161 @@ fn refused() -> Vec<(&'static str, &'static str, String, &'static str)> {
     let no_request = "      {}\n";
     vec![
         // The manifest: a feature name taken, one module for two specs, a `.yml` file.
-        ("feature named mock", "specs/services/mock.yaml", service("mock", &ping(no_request, responses, "")), "2:9: service `mock` makes the name `mock`"),
-        ("feature named default", "specs/services/default.yaml", service("default", &ping(no_request, responses, "")), "2:9: service `default` makes the name `default`"),
-        ("one module for two versions", "specs/services/other.yaml", service("base", &ping(no_request, responses, "")), "2:9: service `base` makes the name `base` in the crate"),
-        ("a .yml spec", "specs/services/extra.yml", BASE.to_owned(), "1:1: `extra.yml` is not read: spec files end in `.yaml`"),
+        (
+            "feature named mock",
+            "specs/services/mock.yaml",
+            service("mock", &ping(no_request, responses, "")),
+            "2:9: service `mock` makes the name `mock`",
+        ),
+        (
+            "feature named default",
+            "specs/services/default.yaml",
+            service("default", &ping(no_request, responses, "")),
+            "2:9: service `default` makes the name `default`",
+        ),
+        (
+            "one module for two versions",
+            "specs/services/other.yaml",
+            service("base", &ping(no_request, responses, "")),
+            "2:9: service `base` makes the name `base` in the crate",
+        ),
+        (
+            "a .yml spec",
+            "specs/services/extra.yml",
+            BASE.to_owned(),
+            "1:1: `extra.yml` is not read: spec files end in `.yaml`",
+        ),
         // Names the emitters make.
-        ("action becoming errors.rs", "specs/services/names.yaml", service("names", "actions:\n  Errors:\n    title: E\n    doc: E.\n"), "8:3: action `Errors` makes the file and module `errors`"),
-        ("action becoming mod.rs", "specs/services/names.yaml", service("names", "actions:\n  Mod:\n    title: M\n    doc: M.\n"), "8:3: action `Mod` makes the file and module `mod`"),
-        ("action named Send", "specs/services/names.yaml", service("names", "actions:\n  Send:\n    title: S\n    doc: S.\n"), "8:3: action `Send` makes the method `send`"),
-        ("action named New", "specs/services/names.yaml", service("names", "actions:\n  New:\n    title: N\n    doc: N.\n"), "8:3: action `New` makes the method `new`"),
-        ("action named Super", "specs/services/names.yaml", service("names", "actions:\n  Super:\n    title: S\n    doc: S.\n"), "8:3: action `Super` becomes the module and method `super`"),
-        ("parameter named Build", "specs/services/names.yaml", service("names", &ping("      Build: {type: string, doc: b.}\n", responses, "")), "12:7: parameter `Build` of `Ping` makes the setter `build`"),
-        ("response field RequestID", "specs/services/names.yaml", service("names", &ping(no_request, "      RequestID: {type: string, doc: r.}\n", "")), "14:7: `RequestID` makes the member `request_id` of the response"),
-        ("response field Error", "specs/services/names.yaml", service("names", &ping(no_request, "      Error: {type: string, doc: e.}\n", "")), "14:7: `Error` is declared"),
-        ("error code Unknown", "specs/services/names.yaml", service("names", &format!("errors:\n  Unknown:\n    message: u.\n{}", ping(no_request, responses, ""))), "8:3: error code `Unknown` makes the variant `Unknown`"),
-        ("error code self", "specs/services/names.yaml", service("names", &format!("errors:\n  self:\n    message: s.\n{}", ping(no_request, responses, ""))), "8:3: error code `self` becomes the variant `Self`"),
-        ("service named runtime", "specs/services/runtime.yaml", service("runtime", &ping(no_request, responses, "")), "2:9: service `runtime` makes the name `runtime`"),
+        (
+            "action becoming errors.rs",
+            "specs/services/names.yaml",
+            service("names", "actions:\n  Errors:\n    title: E\n    doc: E.\n"),
+            "8:3: action `Errors` makes the file and module `errors`",
+        ),
+        (
+            "action becoming mod.rs",
+            "specs/services/names.yaml",
+            service("names", "actions:\n  Mod:\n    title: M\n    doc: M.\n"),
+            "8:3: action `Mod` makes the file and module `mod`",
+        ),
+        (
+            "action named Send",
+            "specs/services/names.yaml",
+            service("names", "actions:\n  Send:\n    title: S\n    doc: S.\n"),
+            "8:3: action `Send` makes the method `send`",
+        ),
+        (
+            "action named New",
+            "specs/services/names.yaml",
+            service("names", "actions:\n  New:\n    title: N\n    doc: N.\n"),
+            "8:3: action `New` makes the method `new`",
+        ),
+        (
+            "action named Super",
+            "specs/services/names.yaml",
+            service("names", "actions:\n  Super:\n    title: S\n    doc: S.\n"),
+            "8:3: action `Super` becomes the module and method `super`",
+        ),
+        (
+            "parameter named Build",
+            "specs/services/names.yaml",
+            service("names", &ping("      Build: {type: string, doc: b.}\n", responses, "")),
+            "12:7: parameter `Build` of `Ping` makes the setter `build`",
+        ),
+        (
+            "response field RequestID",
+            "specs/services/names.yaml",
+            service("names", &ping(no_request, "      RequestID: {type: string, doc: r.}\n", "")),
+            "14:7: `RequestID` makes the member `request_id` of the response",
+        ),
+        (
+            "response field Error",
+            "specs/services/names.yaml",
+            service("names", &ping(no_request, "      Error: {type: string, doc: e.}\n", "")),
+            "14:7: `Error` is declared",
+        ),
+        (
+            "error code Unknown",
+            "specs/services/names.yaml",
+            service("names", &format!("errors:\n  Unknown:\n    message: u.\n{}", ping(no_request, responses, ""))),
+            "8:3: error code `Unknown` makes the variant `Unknown`",
+        ),
+        (
+            "error code self",
+            "specs/services/names.yaml",
+            service("names", &format!("errors:\n  self:\n    message: s.\n{}", ping(no_request, responses, ""))),
+            "8:3: error code `self` becomes the variant `Self`",
+        ),
+        (
+            "service named runtime",
+            "specs/services/runtime.yaml",
+            service("runtime", &ping(no_request, responses, "")),
+            "2:9: service `runtime` makes the name `runtime`",
+        ),
         // Doc text rustc refuses.
-        ("a bidi control in a doc", "specs/services/docs.yaml", service("docs", &ping(no_request, "      Count: {type: int64, doc: \"a\\u202Eb\"}\n", "")), "14:33: the text holds the character U+202E"),
+        (
+            "a bidi control in a doc",
+            "specs/services/docs.yaml",
+            service("docs", &ping(no_request, "      Count: {type: int64, doc: \"a\\u202Eb\"}\n", "")),
+            "14:33: the text holds the character U+202E",
+        ),
         // Examples that contradict the spec.
-        ("an example's error code the spec lacks", "specs/services/examples.yaml", service("examples", &ping(no_request, responses, "    examples:\n      - title: e\n        request: '{}'\n        response: '{\"Response\": {\"Error\": {\"Code\": \"NoSuch.Code\", \"Message\": \"m\"}, \"RequestId\": \"r\"}}'\n")), "18:19: the example's error code `NoSuch.Code` is not an error of action `Ping`"),
-        ("an example's enum value the spec lacks", "specs/services/examples.yaml", service("examples", &format!("enums:\n  Kind:\n    doc: k.\n    type: string\n    values:\n      - {{value: A, name: A, doc: a.}}\n{}", ping(no_request, "      Kind: {type: Kind, doc: k.}\n", "    examples:\n      - title: e\n        request: '{}'\n        response: '{\"Response\": {\"Kind\": \"B\", \"RequestId\": \"r\"}}'\n"))), "24:19: `Response.Kind` in the example response is \"B\", not a value of enum `Kind`"),
-        ("null for an optional parameter", "specs/services/examples.yaml", service("examples", &ping("      Name: {type: string, doc: n.}\n", responses, "    examples:\n      - title: e\n        request: '{\"Name\": null}'\n        response: '{\"Response\": {\"Count\": 1, \"RequestId\": \"r\"}}'\n")), "17:18: `Name` in the example request is null"),
+        (
+            "an example's error code the spec lacks",
+            "specs/services/examples.yaml",
+            service(
+                "examples",
+                &ping(
+                    no_request,
+                    responses,
+                    "    examples:\n      - title: e\n        request: '{}'\n        response: '{\"Response\": {\"Error\": {\"Code\": \"NoSuch.Code\", \"Message\": \"m\"}, \"RequestId\": \"r\"}}'\n",
+                ),
+            ),
+            "18:19: the example's error code `NoSuch.Code` is not an error of action `Ping`",
+        ),
+        (
+            "an example's enum value the spec lacks",
+            "specs/services/examples.yaml",
+            service(
+                "examples",
+                &format!(
+                    "enums:\n  Kind:\n    doc: k.\n    type: string\n    values:\n      - {{value: A, name: A, doc: a.}}\n{}",
+                    ping(
+                        no_request,
+                        "      Kind: {type: Kind, doc: k.}\n",
+                        "    examples:\n      - title: e\n        request: '{}'\n        response: '{\"Response\": {\"Kind\": \"B\", \"RequestId\": \"r\"}}'\n"
+                    )
+                ),
+            ),
+            "24:19: `Response.Kind` in the example response is \"B\", not a value of enum `Kind`",
+        ),
+        (
+            "null for an optional parameter",
+            "specs/services/examples.yaml",
+            service(
+                "examples",
+                &ping(
+                    "      Name: {type: string, doc: n.}\n",
+                    responses,
+                    "    examples:\n      - title: e\n        request: '{\"Name\": null}'\n        response: '{\"Response\": {\"Count\": 1, \"RequestId\": \"r\"}}'\n",
+                ),
+            ),
+            "17:18: `Name` in the example request is null",
+        ),
         // A paginator whose roles overlap.
-        ("paginator offset: Limit", "specs/services/pages.yaml", service("pages", &ping("      Limit: {type: int64, doc: l.}\n", "      TotalCount: {type: int64, doc: t.}\n      Items: {type: string, list: true, doc: i.}\n", "    paginate: {items: Items, offset: Limit, limit: Limit}\n")), "16:52: `Limit` is already the paginator's `offset`"),
+        (
+            "paginator offset: Limit",
+            "specs/services/pages.yaml",
+            service(
+                "pages",
+                &ping(
+                    "      Limit: {type: int64, doc: l.}\n",
+                    "      TotalCount: {type: int64, doc: t.}\n      Items: {type: string, list: true, doc: i.}\n",
+                    "    paginate: {items: Items, offset: Limit, limit: Limit}\n",
+                ),
+            ),
+            "16:52: `Limit` is already the paginator's `offset`",
+        ),
     ]
 }
 
@@ -189,7 +323,10 @@ fn every_refused_tree_is_located_and_leaves_generated_as_it_was() {
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let wanted = format!("{file}:{expected}");
         if output.status.success() || !stderr.lines().any(|line| line.starts_with(&wanted)) {
-            failures.push(format!("{case}: expected a line starting with\n  {wanted}\n  got (exit {:?}):\n{stderr}", output.status.code()));
+            failures.push(format!(
+                "{case}: expected a line starting with\n  {wanted}\n  got (exit {:?}):\n{stderr}",
+                output.status.code()
+            ));
         }
         if tree.snapshot() != before {
             failures.push(format!("{case}: generated/ changed"));
@@ -230,16 +367,50 @@ fn accepted() -> Vec<(&'static str, String)> {
     let responses = "      Count: {type: int64, doc: c.}\n";
     vec![
         // A title with newlines and TOML in it goes through a TOML library, never pasted.
-        ("specs/services/injected.yaml", service("injected", &ping("      {}\n", responses, "")).replace("title: T", "title: \"T\\n[dependencies]\\nevil = \\\"1\\\"\"")),
+        (
+            "specs/services/injected.yaml",
+            service("injected", &ping("      {}\n", responses, ""))
+                .replace("title: T", "title: \"T\\n[dependencies]\\nevil = \\\"1\\\"\""),
+        ),
         // Names that were refused or broke the build before fully qualified paths.
-        ("specs/services/prelude.yaml", service("prelude", &format!(
-            "structures:\n  Serialize:\n    doc: s.\n    fields:\n      Option: {{type: string, doc: o.}}\n  Result:\n    doc: r.\n    fields:\n      Vec: {{type: Serialize, doc: v.}}\n{}",
-            ping("      Client: {type: string, doc: c.}\n      Request: {type: Result, doc: r.}\n", "      Value: {type: Serialize, nullable: true, doc: v.}\n", "")
-        ))),
+        (
+            "specs/services/prelude.yaml",
+            service(
+                "prelude",
+                &format!(
+                    "structures:\n  Serialize:\n    doc: s.\n    fields:\n      Option: {{type: string, doc: o.}}\n  Result:\n    doc: r.\n    fields:\n      Vec: {{type: Serialize, doc: v.}}\n{}",
+                    ping(
+                        "      Client: {type: string, doc: c.}\n      Request: {type: Result, doc: r.}\n",
+                        "      Value: {type: Serialize, nullable: true, doc: v.}\n",
+                        ""
+                    )
+                ),
+            ),
+        ),
         // Doc text: a bare CR, a `~~~` fence (would be a doctest), HTML and brackets.
-        ("specs/services/texts.yaml", service("texts", &ping("      {}\n", "      Count: {type: int64, doc: \"one\\rtwo\\n~~~\\nfn main() { panic!() }\\n~~~\\n<li>[x]</li>\"}\n", ""))),
+        (
+            "specs/services/texts.yaml",
+            service(
+                "texts",
+                &ping(
+                    "      {}\n",
+                    "      Count: {type: int64, doc: \"one\\rtwo\\n~~~\\nfn main() { panic!() }\\n~~~\\n<li>[x]</li>\"}\n",
+                    "",
+                ),
+            ),
+        ),
         // An integer where the spec declares a float is a float.
-        ("specs/services/floats.yaml", service("floats", &ping("      Ratio: {type: float, doc: r.}\n", "      Value: {type: float, doc: v.}\n", "    examples:\n      - title: e\n        request: '{\"Ratio\": 1}'\n        response: '{\"Response\": {\"Value\": 2, \"RequestId\": \"r\"}}'\n"))),
+        (
+            "specs/services/floats.yaml",
+            service(
+                "floats",
+                &ping(
+                    "      Ratio: {type: float, doc: r.}\n",
+                    "      Value: {type: float, doc: v.}\n",
+                    "    examples:\n      - title: e\n        request: '{\"Ratio\": 1}'\n        response: '{\"Response\": {\"Value\": 2, \"RequestId\": \"r\"}}'\n",
+                ),
+            ),
+        ),
     ]
 }
 
@@ -261,5 +432,10 @@ fn accepted_trees_load_are_fresh_and_compile_and_pass_their_tests_with_every_fea
     let output = tree.cargo(&["metadata", "--format-version", "1", "--no-deps"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let output = tree.cargo(&["test", "-p", "tcapi", "--all-features"]);
-    assert!(output.status.success(), "{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -67,6 +67,56 @@ fn enum_values_round_trip_and_unknown_values_are_kept() {
 }
 
 #[test]
+fn published_example_responses_decode_forgivingly() {
+    ::tcapi_runtime::testing::corpus(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/../specs/corpus/ssl"), "ssl", &[
+        ("ApplyCertificate", ::tcapi_runtime::testing::decode_example::<super::ApplyCertificateRequest>),
+        ("BatchDeleteCSR", ::tcapi_runtime::testing::decode_example::<super::BatchDeleteCSRRequest>),
+        ("CancelAuditCertificate", ::tcapi_runtime::testing::decode_example::<super::CancelAuditCertificateRequest>),
+        ("CancelCertificateOrder", ::tcapi_runtime::testing::decode_example::<super::CancelCertificateOrderRequest>),
+        ("CertificateInfoSubmit", ::tcapi_runtime::testing::decode_example::<super::CertificateInfoSubmitRequest>),
+        ("CertificateOrderSubmit", ::tcapi_runtime::testing::decode_example::<super::CertificateOrderSubmitRequest>),
+        ("CheckCertificateDomainVerification", ::tcapi_runtime::testing::decode_example::<super::CheckCertificateDomainVerificationRequest>),
+        ("CommitCertificateInformation", ::tcapi_runtime::testing::decode_example::<super::CommitCertificateInformationRequest>),
+        ("CreateCSR", ::tcapi_runtime::testing::decode_example::<super::CreateCSRRequest>),
+        ("CreateCertificate", ::tcapi_runtime::testing::decode_example::<super::CreateCertificateRequest>),
+        ("CreateCertificateBindResourceSyncTask", ::tcapi_runtime::testing::decode_example::<super::CreateCertificateBindResourceSyncTaskRequest>),
+        ("DeleteCertificate", ::tcapi_runtime::testing::decode_example::<super::DeleteCertificateRequest>),
+        ("DescribeCSR", ::tcapi_runtime::testing::decode_example::<super::DescribeCSRRequest>),
+        ("DescribeCSRSet", ::tcapi_runtime::testing::decode_example::<super::DescribeCSRSetRequest>),
+        ("DescribeCertificate", ::tcapi_runtime::testing::decode_example::<super::DescribeCertificateRequest>),
+        ("DescribeCertificateBindResourceTaskDetail", ::tcapi_runtime::testing::decode_example::<super::DescribeCertificateBindResourceTaskDetailRequest>),
+        ("DescribeCertificateBindResourceTaskResult", ::tcapi_runtime::testing::decode_example::<super::DescribeCertificateBindResourceTaskResultRequest>),
+        ("DescribeCertificateDetail", ::tcapi_runtime::testing::decode_example::<super::DescribeCertificateDetailRequest>),
+        ("DescribeCertificateOperateLogs", ::tcapi_runtime::testing::decode_example::<super::DescribeCertificateOperateLogsRequest>),
+        ("DescribeCertificates", ::tcapi_runtime::testing::decode_example::<super::DescribeCertificatesRequest>),
+        ("DescribeCompanies", ::tcapi_runtime::testing::decode_example::<super::DescribeCompaniesRequest>),
+        ("DescribeHostTeoInstanceList", ::tcapi_runtime::testing::decode_example::<super::DescribeHostTeoInstanceListRequest>),
+        ("DescribeHostUpdateRecord", ::tcapi_runtime::testing::decode_example::<super::DescribeHostUpdateRecordRequest>),
+        ("DescribeHostUpdateRecordDetail", ::tcapi_runtime::testing::decode_example::<super::DescribeHostUpdateRecordDetailRequest>),
+        ("DescribeHostUploadUpdateRecord", ::tcapi_runtime::testing::decode_example::<super::DescribeHostUploadUpdateRecordRequest>),
+        ("DescribeHostUploadUpdateRecordDetail", ::tcapi_runtime::testing::decode_example::<super::DescribeHostUploadUpdateRecordDetailRequest>),
+        ("DescribeManagers", ::tcapi_runtime::testing::decode_example::<super::DescribeManagersRequest>),
+        ("DownloadCertificate", ::tcapi_runtime::testing::decode_example::<super::DownloadCertificateRequest>),
+        ("ModifyCSR", ::tcapi_runtime::testing::decode_example::<super::ModifyCSRRequest>),
+        ("ModifyCertificateAlias", ::tcapi_runtime::testing::decode_example::<super::ModifyCertificateAliasRequest>),
+        ("ModifyCertificateProject", ::tcapi_runtime::testing::decode_example::<super::ModifyCertificateProjectRequest>),
+        ("ModifyCertificateResubmit", ::tcapi_runtime::testing::decode_example::<super::ModifyCertificateResubmitRequest>),
+        ("ModifyCertificatesExpiringNotificationSwitch", ::tcapi_runtime::testing::decode_example::<super::ModifyCertificatesExpiringNotificationSwitchRequest>),
+        ("ReplaceCertificate", ::tcapi_runtime::testing::decode_example::<super::ReplaceCertificateRequest>),
+        ("RevokeCertificate", ::tcapi_runtime::testing::decode_example::<super::RevokeCertificateRequest>),
+        ("SubmitCertificateInformation", ::tcapi_runtime::testing::decode_example::<super::SubmitCertificateInformationRequest>),
+        ("UpdateCertificateInstance", ::tcapi_runtime::testing::decode_example::<super::UpdateCertificateInstanceRequest>),
+        ("UpdateCertificateRecordRetry", ::tcapi_runtime::testing::decode_example::<super::UpdateCertificateRecordRetryRequest>),
+        ("UpdateCertificateRecordRollback", ::tcapi_runtime::testing::decode_example::<super::UpdateCertificateRecordRollbackRequest>),
+        ("UploadCertificate", ::tcapi_runtime::testing::decode_example::<super::UploadCertificateRequest>),
+        ("UploadConfirmLetter", ::tcapi_runtime::testing::decode_example::<super::UploadConfirmLetterRequest>),
+        ("UploadUpdateCertificateInstance", ::tcapi_runtime::testing::decode_example::<super::UploadUpdateCertificateInstanceRequest>),
+        ("UploadUpdateCertificateRecordRetry", ::tcapi_runtime::testing::decode_example::<super::UploadUpdateCertificateRecordRetryRequest>),
+        ("UploadUpdateCertificateRecordRollback", ::tcapi_runtime::testing::decode_example::<super::UploadUpdateCertificateRecordRollbackRequest>),
+    ]);
+}
+
+#[test]
 fn error_codes_parse_show_and_keep_unknown_ones() {
     ::tcapi_runtime::testing::error_codes::<super::ErrorCode>();
     ::tcapi_runtime::testing::error_codes::<super::CertificateOrderSubmitErrorCode>();

@@ -71,6 +71,8 @@ type Emitter<'a> = Box<dyn Fn() -> Vec<Piece> + Send + Sync + 'a>;
 /// Every file of the generated crate.
 pub fn emit(krate: &Crate, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitError> {
     let dir = &layout.crate_dir;
+    // The workspace root seen from the crate's directory, where the specs' corpus is.
+    let workspace_root = vec![".."; dir.split('/').filter(|part| !part.is_empty()).count()].join("/");
     let header = |source: &str| format!("// {HEADER_TEXT}\n// Source: {source}\n");
     let mut files = vec![
         GeneratedFile {
@@ -112,7 +114,7 @@ pub fn emit(krate: &Crate, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitEr
         emitters.push((
             format!("{module_dir}/tests.rs"),
             source,
-            Box::new(|| vec![Piece::Text(tests::tests_file(service))]),
+            Box::new(|| vec![Piece::Text(tests::tests_file(service, &workspace_root))]),
         ));
         for action in &service.actions {
             emitters.push((

@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use super::table::string_literal;
 use crate::ir::{ActionErrors, Service};
 
-/// The test module of a service, as Rust source text.
-pub fn tests_file(service: &Service) -> String {
+/// The test module of a service, as Rust source text; `root` is the workspace root relative to
+/// the crate's directory (`..`), where the corpus of published responses is.
+pub fn tests_file(service: &Service, root: &str) -> String {
     let mut out = String::from("//! The spec's examples, enums and error codes, checked against the generated code.\n");
     let mut index = 0usize;
     let mut examples = String::new();
@@ -38,6 +39,22 @@ pub fn tests_file(service: &Service) -> String {
         }
         out.push_str("}\n");
     }
+    // Tencent's published example responses (`cargo xtask corpus`), decoded as the client would.
+    let base = string_literal(&format!("/{root}/{}/{}", crate::CORPUS_DIR, service.module));
+    let module = string_literal(&service.module);
+    let _ = write!(
+        out,
+        "\n#[test]\nfn published_example_responses_decode_forgivingly() {{\n    ::tcapi_runtime::testing::corpus(::core::concat!(::core::env!(\"CARGO_MANIFEST_DIR\"), {base}), {module}, &[\n"
+    );
+    for action in &service.actions {
+        let _ = writeln!(
+            out,
+            "        ({}, ::tcapi_runtime::testing::decode_example::<super::{}>),",
+            string_literal(&action.name),
+            action.names.request
+        );
+    }
+    out.push_str("    ]);\n}\n");
     out.push_str("\n#[test]\nfn error_codes_parse_show_and_keep_unknown_ones() {\n");
     out.push_str("    ::tcapi_runtime::testing::error_codes::<super::ErrorCode>();\n");
     for action in &service.actions {

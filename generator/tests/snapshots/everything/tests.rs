@@ -16,6 +16,14 @@ fn enum_values_round_trip_and_unknown_values_are_kept() {
 }
 
 #[test]
+fn published_example_responses_decode_forgivingly() {
+    ::tcapi_runtime::testing::corpus(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/../specs/corpus/everything"), "everything", &[
+        ("PutItem", ::tcapi_runtime::testing::decode_example::<super::PutItemRequest>),
+        ("ListItems", ::tcapi_runtime::testing::decode_example::<super::ListItemsRequest>),
+    ]);
+}
+
+#[test]
 fn error_codes_parse_show_and_keep_unknown_ones() {
     ::tcapi_runtime::testing::error_codes::<super::ErrorCode>();
     ::tcapi_runtime::testing::error_codes::<super::PutItemErrorCode>();
