@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod codegen;
+pub mod corpus_run;
 pub mod import;
 pub mod scale;
 pub mod source;

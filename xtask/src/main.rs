@@ -94,6 +94,10 @@ enum Task {
         /// Lines of generated code per `cargo check` batch (rustc's memory grows with it).
         #[arg(long, default_value_t = 150_000)]
         batch_lines: usize,
+        /// Also decode every published example response with the generated code (builds and
+        /// runs the corpus tests, batch by batch) and report the rate.
+        #[arg(long)]
+        decode: bool,
     },
 }
 
@@ -184,9 +188,15 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Task::Scale { from, errors, dir, no_check, batch_lines } => {
-            let options =
-                xtask::scale::ScaleOptions { from, errors, dir: root.join(dir), cargo_check: !no_check, batch_lines };
+        Task::Scale { from, errors, dir, no_check, batch_lines, decode } => {
+            let options = xtask::scale::ScaleOptions {
+                from,
+                errors,
+                dir: root.join(dir),
+                cargo_check: !no_check,
+                batch_lines,
+                decode,
+            };
             match xtask::scale::run(&root, &options) {
                 Ok(report) => {
                     print!("{}", report.render(false));

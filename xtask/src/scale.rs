@@ -25,7 +25,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::codegen::{self, COMMON_ERRORS_SPEC};
-use crate::import::{self, ImportOptions, Selection};
+use crate::corpus_run;
+use crate::import::{self, CorpusOptions, ImportOptions, Selection};
 use crate::{spec_files, transaction};
 
 /// The command's options.
@@ -41,6 +42,8 @@ pub struct ScaleOptions {
     pub cargo_check: bool,
     /// Lines of generated service code per `cargo check` batch (rustc's memory grows with it).
     pub batch_lines: usize,
+    /// Decode every published example response with the generated code (the corpus tests).
+    pub decode: bool,
 }
 
 /// The service modules in batches of at most `budget` lines (a larger module is a batch alone).
@@ -120,6 +123,8 @@ pub struct ScaleReport {
     /// `cargo check` of the services, batch by batch (the features of each batch on). One run
     /// with every feature needs more than 22 GB of memory for rustc, more than the machine has.
     pub service_checks: Vec<(Vec<String>, CheckResult)>,
+    /// The corpus tests, batch by batch, when asked for.
+    pub decodings: Vec<(Vec<String>, corpus_run::DecodeRun)>,
     /// Every note of the import.
     pub notes: tcgen::import::report::Notes,
 }
@@ -191,6 +196,27 @@ pub fn run(root: &Path, options: &ScaleOptions) -> Result<ScaleReport, ScaleErro
                 result.time.as_secs_f64()
             );
             report.service_checks.push((batch, result));
+        }
+    }
+    if options.decode {
+        let corpus = CorpusOptions {
+            from: options.from.clone(),
+            selection: Selection::All,
+            out: options.dir.join(tcgen::CORPUS_DIR),
+        };
+        import::corpus(&corpus)?;
+        let target = options.dir.join("target");
+        for (index, batch) in batches(&report.module_lines, options.batch_lines).into_iter().enumerate() {
+            let features = format!("mock,{}", batch.join(","));
+            let log = options.dir.join(format!("decode-batch-{:02}.log", index + 1));
+            let run = corpus_run::run(&crate_dir, &target, &features, &log).map_err(io_error(&crate_dir))?;
+            eprintln!(
+                "scale: decoding batch {} ({} services) in {:.0}s",
+                index + 1,
+                batch.len(),
+                run.time.as_secs_f64()
+            );
+            report.decodings.push((batch, run));
         }
     }
     let text = report.render(true);
@@ -409,6 +435,7 @@ impl ScaleReport {
                 }
             }
         }
+        self.render_decodings(&mut out, full);
         if self.invalid.is_empty() {
             let _ = writeln!(out, "every spec validates and generates");
         }
@@ -435,10 +462,46 @@ impl ScaleReport {
         out
     }
 
+    /// The corpus figures: how many JSON success examples decode, and what Go's semantics would.
+    fn render_decodings(&self, out: &mut String, full: bool) {
+        if self.decodings.is_empty() {
+            return;
+        }
+        let modules: Vec<(&String, &corpus_run::ModuleDecoding)> =
+            self.decodings.iter().flat_map(|(_, run)| run.modules.iter()).collect();
+        let sum =
+            |count: fn(&corpus_run::ModuleDecoding) -> usize| modules.iter().map(|(_, m)| count(m)).sum::<usize>();
+        let successes = sum(|m| m.successes);
+        let percent = |count: usize| if successes == 0 { 0.0 } else { 100.0 * count as f64 / successes as f64 };
+        let (decoded, corrected, go_fail) = (sum(|m| m.decoded), sum(|m| m.corrected), sum(|m| m.go_would_fail));
+        let _ = writeln!(
+            out,
+            "decoding Tencent's example responses ({} modules): {decoded} of {successes} JSON success examples decode ({:.2}%), {corrected} of them corrected; {} fail ({:.2}%); Go's semantics would fail {go_fail} ({:.2}%)",
+            modules.len(),
+            percent(decoded),
+            successes - decoded,
+            percent(successes - decoded),
+            percent(go_fail)
+        );
+        for (batch, run) in &self.decodings {
+            if !run.built {
+                let _ = writeln!(out, "  the corpus tests of {} did not build", batch.join(" "));
+            }
+        }
+        for (module, decoding) in modules.iter().filter(|(_, m)| m.successes > m.decoded) {
+            let _ =
+                writeln!(out, "  {module}: {} of {} fail", decoding.successes - decoding.decoded, decoding.successes);
+            for failure in decoding.failures.iter().take(if full { usize::MAX } else { 3 }) {
+                let _ = writeln!(out, "    {failure}");
+            }
+        }
+    }
+
     /// Whether everything validated, generated and checked.
     pub fn all_pass(&self) -> bool {
         self.invalid.is_empty()
             && self.runtime_check.as_ref().is_none_or(|check| check.success)
             && self.service_checks.iter().all(|(_, check)| check.success)
+            && self.decodings.iter().all(|(_, run)| run.built)
     }
 }
