@@ -46,6 +46,49 @@ pub const STS_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const SERVICE: &str = "sts";
 const MAX_RESPONSE_SIZE: usize = 1024 * 1024;
 
+/// The setters of [`StsSettings`] (region, endpoint, environment, transport, timeout, clock), the
+/// same in the builder of every provider that calls STS; each builder keeps them in `self.sts`.
+macro_rules! sts_settings_setters {
+    () => {
+        /// The region STS requests carry (`ap-guangzhou` unless set; `TKE_REGION` for TKE).
+        pub fn region(mut self, region: impl Into<String>) -> Self {
+            self.sts.region = Some(region.into());
+            self
+        }
+
+        /// The STS endpoint (`https://sts.tencentcloudapi.com`), over `TENCENTCLOUD_STS_ENDPOINT`.
+        pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+            self.sts.endpoint = Some(url.into());
+            self
+        }
+
+        /// Reads `TENCENTCLOUD_STS_ENDPOINT` from `environment` instead of the process's.
+        pub fn environment(mut self, environment: &Environment) -> Self {
+            self.sts.environment = Some(environment.clone());
+            self
+        }
+
+        /// Sends STS requests through this transport instead of a `reqwest` one of its own.
+        pub fn transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
+            self.sts.transport = Some(transport);
+            self
+        }
+
+        /// The timeout of one STS request (10 s).
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.sts.timeout = Some(timeout);
+            self
+        }
+
+        /// Compares expiry times with this clock (tests).
+        pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+            self.sts.clock = Some(clock);
+            self
+        }
+    };
+}
+pub(crate) use sts_settings_setters;
+
 /// Where STS requests go, and how; shared by the STS providers' builders.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct StsSettings {
@@ -322,41 +365,7 @@ impl AssumeRoleCredentialsBuilder {
         self
     }
 
-    /// The region STS requests carry (`ap-guangzhou`).
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.sts.region = Some(region.into());
-        self
-    }
-
-    /// The STS endpoint (`https://sts.tencentcloudapi.com`), over `TENCENTCLOUD_STS_ENDPOINT`.
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.sts.endpoint = Some(url.into());
-        self
-    }
-
-    /// Reads `TENCENTCLOUD_STS_ENDPOINT` from `environment` instead of the process's.
-    pub fn environment(mut self, environment: &Environment) -> Self {
-        self.sts.environment = Some(environment.clone());
-        self
-    }
-
-    /// Sends STS requests through this transport instead of a `reqwest` one of its own.
-    pub fn transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
-        self.sts.transport = Some(transport);
-        self
-    }
-
-    /// The timeout of one STS request (10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.sts.timeout = Some(timeout);
-        self
-    }
-
-    /// Compares expiry times with this clock (tests).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.sts.clock = Some(clock);
-        self
-    }
+    sts_settings_setters!();
 
     /// Checks the settings. Nothing is sent until credentials are asked for.
     pub fn build(self) -> Result<AssumeRoleCredentials, CredentialsError> {

@@ -11,7 +11,10 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::cache::{CachedCredentials, Clock};
-use super::sts::{DEFAULT_DURATION, Sts, StsSettings, check_session_name, default_session_name, duration_seconds};
+use super::sts::{
+    DEFAULT_DURATION, Sts, StsSettings, check_session_name, default_session_name, duration_seconds,
+    sts_settings_setters,
+};
 use super::{
     CredentialsError, CredentialsFuture, CredentialsResult, Environment, InvalidValueProblem, ProvideCredentials,
     check_value,
@@ -140,41 +143,7 @@ impl WebIdentityCredentialsBuilder {
         self
     }
 
-    /// The region STS requests carry (`ap-guangzhou`; `TKE_REGION` for TKE).
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.sts.region = Some(region.into());
-        self
-    }
-
-    /// The STS endpoint (`https://sts.tencentcloudapi.com`), over `TENCENTCLOUD_STS_ENDPOINT`.
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.sts.endpoint = Some(url.into());
-        self
-    }
-
-    /// Reads `TENCENTCLOUD_STS_ENDPOINT` from `environment` instead of the process's.
-    pub fn environment(mut self, environment: &Environment) -> Self {
-        self.sts.environment = Some(environment.clone());
-        self
-    }
-
-    /// Sends STS requests through this transport instead of a `reqwest` one of its own.
-    pub fn transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
-        self.sts.transport = Some(transport);
-        self
-    }
-
-    /// The timeout of one STS request (10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.sts.timeout = Some(timeout);
-        self
-    }
-
-    /// Compares expiry times with this clock (tests).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.sts.clock = Some(clock);
-        self
-    }
+    sts_settings_setters!();
 
     /// Checks the settings. Nothing is read or sent until credentials are asked for.
     pub fn build(self) -> Result<WebIdentityCredentials, CredentialsError> {

@@ -124,6 +124,57 @@ impl<'de, T> Visitor<'de> for IntegerEnumVisitor<'_, T> {
     }
 }
 
+/// The impls [`string_enum!`] and [`integer_enum!`] share: `Display` and `Serialize` of the wire
+/// value, `Deserialize` and decoding through `$decode` (forgiving, `Unknown` kept), `Enumeration`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __enum_impls {
+    ($name:ident, $serialize:ident, $decode:ident) => {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.wire_value(), f)
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.$serialize(self.wire_value())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::wire::deserialize_value(deserializer)
+            }
+        }
+
+        impl $crate::wire::WireValue for $name {
+            fn decode_into<'de, D: $crate::serde::Deserializer<'de>>(
+                slot: &mut Self,
+                deserializer: D,
+                cx: &mut $crate::wire::DecodeCx,
+            ) -> ::core::result::Result<(), D::Error> {
+                $crate::wire::$decode(slot, deserializer, cx, Self::from_wire_value)
+            }
+        }
+
+        impl $crate::wire::Enumeration for $name {
+            fn known() -> &'static [Self] {
+                Self::KNOWN
+            }
+
+            fn is_unknown(&self) -> bool {
+                ::core::matches!(self, Self::Unknown(_))
+            }
+        }
+    };
+}
+
 /// Declares a string enumeration from a table of variants and wire values.
 ///
 /// ```
@@ -183,43 +234,7 @@ macro_rules! string_enum {
             }
         }
 
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.wire_value())
-            }
-        }
-
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.wire_value())
-            }
-        }
-
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::wire::deserialize_value(deserializer)
-            }
-        }
-
-        impl $crate::wire::WireValue for $name {
-            fn decode_into<'de, D: $crate::serde::Deserializer<'de>>(
-                slot: &mut Self,
-                deserializer: D,
-                cx: &mut $crate::wire::DecodeCx,
-            ) -> ::core::result::Result<(), D::Error> {
-                $crate::wire::decode_string_enum(slot, deserializer, cx, Self::from_wire_value)
-            }
-        }
-
-        impl $crate::wire::Enumeration for $name {
-            fn known() -> &'static [Self] {
-                Self::KNOWN
-            }
-
-            fn is_unknown(&self) -> bool {
-                ::core::matches!(self, Self::Unknown(_))
-            }
-        }
+        $crate::__enum_impls!($name, serialize_str, decode_string_enum);
     };
 }
 
@@ -282,42 +297,6 @@ macro_rules! integer_enum {
             }
         }
 
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::fmt::Display::fmt(&self.wire_value(), f)
-            }
-        }
-
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.wire_value())
-            }
-        }
-
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::wire::deserialize_value(deserializer)
-            }
-        }
-
-        impl $crate::wire::WireValue for $name {
-            fn decode_into<'de, D: $crate::serde::Deserializer<'de>>(
-                slot: &mut Self,
-                deserializer: D,
-                cx: &mut $crate::wire::DecodeCx,
-            ) -> ::core::result::Result<(), D::Error> {
-                $crate::wire::decode_integer_enum(slot, deserializer, cx, Self::from_wire_value)
-            }
-        }
-
-        impl $crate::wire::Enumeration for $name {
-            fn known() -> &'static [Self] {
-                Self::KNOWN
-            }
-
-            fn is_unknown(&self) -> bool {
-                ::core::matches!(self, Self::Unknown(_))
-            }
-        }
+        $crate::__enum_impls!($name, serialize_i64, decode_integer_enum);
     };
 }
