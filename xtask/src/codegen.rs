@@ -10,7 +10,7 @@ use std::fs;
 use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 
-use tcgen::GeneratedFile;
+use tcgen::{GeneratedFile, SpecSource};
 
 use crate::{spec_files, transaction};
 
@@ -104,21 +104,28 @@ impl Comparison {
 /// Reads the specs under `root` and generates every file, or returns every problem: those of the
 /// files that cannot be read (see [`spec_files`]) together with those of the specs that can.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
+    let (common, services) = read_sources(root)?;
+    match tcgen::generate(&common, &services) {
+        Ok(files) => Ok(files),
+        Err(tcgen::GenerateError::Specs(tcgen::Diagnostics(found))) => Err(specs_error(found)),
+        Err(tcgen::GenerateError::Emit(error)) => Err(CodegenError::Generator(error.to_string())),
+    }
+}
+
+/// Reads the common error codes, every service spec and every curation under `root`; a file that
+/// cannot be read is a located problem, reported with the problems the readable specs have.
+pub fn read_sources(root: &Path) -> Result<(SpecSource, Vec<SpecSource>), CodegenError> {
     let mut problems = Vec::new();
     let common = spec_files::read_spec(root, COMMON_ERRORS_SPEC).map_err(|problem| problems.push(problem)).ok();
-    let services_dir = root.join(SERVICES_DIR);
     let mut services = Vec::new();
-    for spec in spec_files::service_specs(root, SERVICES_DIR).map_err(io_error(&services_dir))? {
-        match spec {
-            Ok(source) => services.push(source),
-            Err(problem) => problems.push(problem),
-        }
-    }
     // Curations, when there are any, each applied to the spec of its name.
-    let curation_dir = root.join(CURATION_DIR);
-    if curation_dir.is_dir() {
-        for curation in spec_files::service_specs(root, CURATION_DIR).map_err(io_error(&curation_dir))? {
-            match curation {
+    for dir in [SERVICES_DIR, CURATION_DIR] {
+        let path = root.join(dir);
+        if dir == CURATION_DIR && !path.is_dir() {
+            continue;
+        }
+        for spec in spec_files::service_specs(root, dir).map_err(io_error(&path))? {
+            match spec {
                 Ok(source) => services.push(source),
                 Err(problem) => problems.push(problem),
             }
@@ -126,15 +133,14 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     }
     // Without the common error codes every service would report each code it names.
     let Some(common) = common else { return Err(specs_error(problems)) };
-    match tcgen::generate(&common, &services) {
-        Ok(files) if problems.is_empty() => Ok(files),
-        Ok(_) => Err(specs_error(problems)),
-        Err(tcgen::GenerateError::Specs(tcgen::Diagnostics(found))) => {
+    if !problems.is_empty() {
+        // The readable specs' own problems too, so that one run shows them all.
+        if let Err(tcgen::GenerateError::Specs(tcgen::Diagnostics(found))) = tcgen::generate(&common, &services) {
             problems.extend(found);
-            Err(specs_error(problems))
         }
-        Err(tcgen::GenerateError::Emit(error)) => Err(CodegenError::Generator(error.to_string())),
+        return Err(specs_error(problems));
     }
+    Ok((common, services))
 }
 
 fn specs_error(mut problems: Vec<tcgen::Diagnostic>) -> CodegenError {
