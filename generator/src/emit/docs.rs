@@ -67,10 +67,13 @@ pub fn sanitize(text: &str) -> Vec<String> {
     lines
 }
 
-/// Whether a line starts a numbered list item (`12. text`, `3) text`).
+/// Whether a line starts a numbered list item (`12. text`, `3) text`). Markdown wants a space
+/// (or the end of the line) after the marker: `2.If` is plain text, which would continue the item
+/// before it.
 fn is_numbered_item(line: &str) -> bool {
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    digits > 0 && matches!(line[digits..].chars().next(), Some('.' | ')'))
+    let mut after = line[digits..].chars();
+    digits > 0 && matches!(after.next(), Some('.' | ')')) && after.next().is_none_or(|c| c == ' ' || c == '\t')
 }
 
 fn escape_line(line: &str) -> String {
@@ -132,6 +135,8 @@ mod tests {
         assert_eq!(sanitize("- not a list"), ["\\- not a list"]);
         assert!(sanitize("  \n").is_empty());
         assert_eq!(sanitize("1. one\n2. two\nNote: after"), ["1. one", "2. two", "", "Note: after"]);
+        // `2.If` is no list item: it starts a paragraph of its own, not a lazy continuation.
+        assert_eq!(sanitize("1. one\n2.If two"), ["1. one", "", "2.If two"]);
         assert_eq!(sanitize("a\rb\r\nc"), ["a", "b", "c"]);
         assert_eq!(sanitize("~~~\nfn main() {}\n~~~"), ["\\~~~", "fn main() {}", "\\~~~"]);
         assert_eq!(forbidden_char("fine\ttext\r\n"), None);

@@ -975,6 +975,19 @@ pub fn group(candidates: Vec<Candidate>, taken: &mut std::collections::HashSet<S
     out
 }
 
+/// Two values of an inferred enum that differ only in letter case (`cloud_BASIC` beside
+/// `CLOUD_BASIC`), when its members spell one value differently: which spelling the server takes
+/// is then unknown, and the enum would hold both (`CloudBasic = "cloud_BASIC"`, `CloudBasic2`).
+/// One member's list never does (`listed_values` refuses it); the union of several can.
+pub fn case_conflict(inferred: &InferredEnum) -> Option<(&str, &str)> {
+    inferred.values.iter().enumerate().find_map(|(index, (value, _))| {
+        inferred.values[..index]
+            .iter()
+            .find(|(earlier, _)| earlier != value && earlier.eq_ignore_ascii_case(value))
+            .map(|(earlier, _)| (earlier.as_str(), value.as_str()))
+    })
+}
+
 /// A wire name as a type name: kept when it is one, else heck's UpperCamelCase.
 fn type_name(wire: &str) -> String {
     if crate::names::is_type_name(wire) { wire.to_owned() } else { wire.to_upper_camel_case() }
@@ -1112,6 +1125,22 @@ mod tests {
             ]
         );
         assert!(taken.contains("DiskTypeValue") && taken.contains("Status"));
+    }
+
+    #[test]
+    fn members_spelling_a_value_in_another_case_conflict() {
+        let mut taken = std::collections::HashSet::new();
+        let enums = group(
+            vec![
+                candidate(Place::Structure("DataDisk".into()), "DiskType", &["LOCAL_BASIC", "cloud_BASIC"]),
+                candidate(Place::Structure("SystemDisk".into()), "DiskType", &["LOCAL_BASIC", "CLOUD_BASIC"]),
+                candidate(Place::Request("RunInstances".into()), "StopType", &["SOFT", "HARD"]),
+            ],
+            &mut taken,
+        );
+        let conflicts: Vec<(&str, Option<(&str, &str)>)> =
+            enums.iter().map(|e| (e.name.as_str(), case_conflict(e))).collect();
+        assert_eq!(conflicts, [("DiskType", Some(("cloud_BASIC", "CLOUD_BASIC"))), ("StopType", None)]);
     }
 
     #[test]

@@ -209,6 +209,17 @@ pub fn import_version(
             ));
         }
     }
+    // Members of one name that spell a value in different letter case: the spelling is in doubt.
+    while let Some((index, first, second)) = conversion.enums.iter().enumerate().find_map(|(index, inferred)| {
+        enums::case_conflict(inferred).map(|(first, second)| (index, first.to_owned(), second.to_owned()))
+    }) {
+        let inferred = conversion.enums.remove(index);
+        revert_enum(&mut conversion.spec, &inferred.name, None);
+        conversion.notes.unsupported.push(format!(
+            "{label}: enum {} is left out: its members list {first:?} and {second:?}, which differ only in letter case",
+            inferred.name
+        ));
+    }
     let all: BTreeSet<String> = conversion.spec.actions.keys().cloned().collect();
     let dropped = examples::drop_unfitting(&mut conversion.spec, &all, &common.errors, &label);
     conversion.notes.examples_dropped.extend(dropped);
