@@ -107,16 +107,31 @@ pub fn module_root(service: &Service) -> TokenStream {
 /// A compiled (`no_run`) example in the module docs: the first action whose required parameters
 /// are all simple values to write down.
 fn doc_example(service: &Service) -> TokenStream {
-    let calls = service.actions.iter().find_map(|action| {
-        let setters: Option<String> = action
-            .request
-            .iter()
-            .filter(|field| field.required)
-            .map(|field| Some(format!("\n    .{}({})", field.rust_name, example_argument(service, field)?)))
-            .collect();
-        Some((action, setters?))
-    });
-    let Some((action, setters)) = calls else { return TokenStream::new() };
+    // What a reader tries first: a query (`Describe...`), of the documented (rate-limited, so
+    // often used) and paged ones if there are, with the fewest required parameters, the shortest.
+    let is_query = |name: &str| ["Describe", "List", "Get", "Query"].iter().any(|verb| name.starts_with(verb));
+    let calls = service
+        .actions
+        .iter()
+        .enumerate()
+        .filter_map(|(index, action)| {
+            let required: Vec<_> = action.request.iter().filter(|field| field.required).collect();
+            let setters: Option<String> = required
+                .iter()
+                .map(|field| Some(format!("\n    .{}({})", field.rust_name, example_argument(service, field)?)))
+                .collect();
+            let rank = (
+                !is_query(&action.name),
+                action.rate_limit.is_none(),
+                action.paginate.is_none(),
+                required.len(),
+                action.name.len(),
+                index,
+            );
+            Some((rank, action, setters?))
+        })
+        .min_by_key(|(rank, _, _)| *rank);
+    let Some((_, action, setters)) = calls else { return TokenStream::new() };
     let code = format!(
         "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = tcapi::{module}::Client::new(tcapi::Config::from_env()?);\nlet response = client\n    .{method}(){setters}\n    .send()\n    .await?;\nprintln!(\"{{response:?}}\");\n# Ok(())\n# }}\n```",
         module = service.module,

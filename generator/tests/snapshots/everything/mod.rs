@@ -14,10 +14,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = tcapi::everything::Client::new(tcapi::Config::from_env()?);
 //! let response = client
-//!     .put_item()
-//!     .item_id("ItemID")
-//!     .count(1)
-//!     .force(true)
+//!     .list_items()
 //!     .send()
 //!     .await?;
 //! println!("{response:?}");
