@@ -1,19 +1,21 @@
 //! The client and its send path: pace, resolve credentials, sign, send, classify, retry.
 //!
-//! Only [`Client::send`] is generic, and it stays tiny (serialize, hand the shared loop a decoder
-//! of its output): everything else is compiled once, not once per action.
+//! Only [`Client::send`] and [`Client::send_built`] are generic, and they stay tiny (serialize,
+//! hand the shared call a decoder of its output): everything else is compiled once, not once per
+//! action.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::future::poll_fn;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http::{Request, StatusCode};
+use http::{Response, StatusCode};
+use tracing::Span;
 use tracing::field::Empty;
-use tracing::{Instrument, Span};
 
 use super::action::{Action, ActionInfo, ErrorCode};
 use super::config::{Config, Endpoint};
@@ -23,7 +25,7 @@ use super::error::{BuildError, ConfigError, Error, UntypedCode};
 use super::rate_limit::{Pacer, Pacers};
 use super::retry::is_rate_limit_code;
 use super::sign::{RequestParts, RequestTemplate, SignError};
-use super::transport::TransportError;
+use super::transport::{TransportError, TransportFuture};
 use super::wire::{self, Corrections, Wire as _};
 
 /// A Tencent Cloud API client. Cheap to clone: clones share the configuration, the connection
@@ -60,6 +62,10 @@ impl Failure {
     }
 }
 
+/// What every attempt of a call uses: the action's request template and, when it is paced, its
+/// pacer.
+type Prepared = (Arc<RequestTemplate>, Option<Arc<Pacer>>);
+
 /// Whether the action's spec marks an error code retryable; one small function per action.
 pub(crate) type RetryableCode = fn(&str) -> bool;
 
@@ -84,23 +90,81 @@ impl Client {
     /// output's `corrections`. With [`ConfigBuilder::strict_decoding`](crate::ConfigBuilder::strict_decoding)
     /// every correction is an error instead.
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, Error<A::ErrorCode>> {
-        let (body, token) = wire::encode_request(request)
-            .map_err(|error| Error::Build(BuildError::Serialize { message: error.to_string() }))?;
-        if let Some(token) = &token {
-            tracing::debug!(action = A::INFO.name, token = token.as_str(), "filled in the idempotency token");
-        }
-        let retryable: RetryableCode = |code| A::ErrorCode::from_code(code).is_retryable();
-        let strict = self.inner.config.strict_decoding;
-        let mut output = None;
-        let mut decode_output = |body: &[u8]| {
-            let (value, corrections) = decode::success_output::<A::Output>(body, strict)?;
-            // A second pass for the RequestId, only for the rare response that needed a correction.
-            let request_id = if corrections.is_empty() { None } else { decode::request_id(body) };
-            output = Some((value, corrections, request_id));
-            Ok(())
-        };
-        let result = self.inner.call(A::INFO, Bytes::from(body), retryable, &mut decode_output).await;
-        match (result, output) {
+        let body = encode(request)?;
+        let mut output = Output::<A>::new(self.inner.config.strict_decoding);
+        let result = self.inner.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
+        output.finish(result)
+    }
+}
+
+impl Client {
+    /// `send()` of a generated builder: the request it built, or why it could not, sent with its
+    /// client. Generic here rather than an `async fn` in every builder, so the generated crate
+    /// type-checks one call per action instead of one future per action.
+    pub async fn send_built<C: AsRef<Client>, A: Action>(
+        built: Result<(C, A), BuildError>,
+    ) -> Result<A::Output, Error<A::ErrorCode>> {
+        let (client, request) = built?;
+        // What [`Client::send`] does, written out rather than awaited: the request is dropped once
+        // encoded, and the future holds one layer less.
+        let body = encode(&request)?;
+        drop(request);
+        let inner = &client.as_ref().inner;
+        let mut output = Output::<A>::new(inner.config.strict_decoding);
+        let result = inner.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
+        output.finish(result)
+    }
+
+    /// The send path of every call, typed or not: `decode_output` reads a 200 body into the
+    /// caller's output (the only step that depends on the action).
+    pub(crate) async fn call_untyped(
+        &self,
+        info: &'static ActionInfo,
+        body: Bytes,
+        retryable: RetryableCode,
+        decode_output: &mut DecodeOutput<'_>,
+    ) -> Result<(), Error<UntypedCode>> {
+        self.inner.call(info, body, retryable, decode_output).await
+    }
+}
+
+/// The JSON body of `request`, its idempotency token filled in when unset.
+fn encode<A: Action>(request: &A) -> Result<Bytes, Error<A::ErrorCode>> {
+    let (body, token) = wire::encode_request(request)
+        .map_err(|error| Error::Build(BuildError::Serialize { message: error.to_string() }))?;
+    if let Some(token) = &token {
+        tracing::debug!(action = A::INFO.name, token = token.as_str(), "filled in the idempotency token");
+    }
+    Ok(Bytes::from(body))
+}
+
+/// Whether `A`'s spec marks `code` retryable.
+fn retryable_code<A: Action>(code: &str) -> bool {
+    A::ErrorCode::from_code(code).is_retryable()
+}
+
+/// The output of a typed call, kept by its decoder: the value, its corrections and, when there
+/// are corrections, the RequestId they are reported with.
+struct Output<A: Action> {
+    strict: bool,
+    decoded: Option<(A::Output, Corrections, Option<String>)>,
+}
+
+impl<A: Action> Output<A> {
+    fn new(strict: bool) -> Self {
+        Output { strict, decoded: None }
+    }
+
+    fn decode(&mut self, body: &[u8]) -> Result<(), NotOutput> {
+        let (value, corrections) = decode::success_output::<A::Output>(body, self.strict)?;
+        // A second pass for the RequestId, only for the rare response that needed a correction.
+        let request_id = if corrections.is_empty() { None } else { decode::request_id(body) };
+        self.decoded = Some((value, corrections, request_id));
+        Ok(())
+    }
+
+    fn finish(self, result: Result<(), Error<UntypedCode>>) -> Result<A::Output, Error<A::ErrorCode>> {
+        match (result, self.decoded) {
             (Ok(()), Some((mut value, corrections, request_id))) => {
                 if !corrections.is_empty() {
                     report_corrections(A::INFO, &corrections, request_id.as_deref().unwrap_or_default());
@@ -119,30 +183,6 @@ impl Client {
     }
 }
 
-impl Client {
-    /// `send()` of a generated builder: the request it built, or why it could not, sent with its
-    /// client. Generic here rather than an `async fn` in every builder, so the generated crate
-    /// type-checks one call per action instead of one future per action.
-    pub async fn send_built<C: AsRef<Client>, A: Action>(
-        built: Result<(C, A), BuildError>,
-    ) -> Result<A::Output, Error<A::ErrorCode>> {
-        let (client, request) = built?;
-        client.as_ref().send(&request).await
-    }
-
-    /// The send path of every call, typed or not: `decode_output` reads a 200 body into the
-    /// caller's output (the only step that depends on the action).
-    pub(crate) async fn call_untyped(
-        &self,
-        info: &'static ActionInfo,
-        body: Bytes,
-        retryable: RetryableCode,
-        decode_output: &mut DecodeOutput<'_>,
-    ) -> Result<(), Error<UntypedCode>> {
-        self.inner.call(info, body, retryable, decode_output).await
-    }
-}
-
 /// One `tracing` warning per corrected value: the action, the path, what was done, the RequestId.
 fn report_corrections(info: &ActionInfo, corrections: &Corrections, request_id: &str) {
     for correction in corrections {
@@ -158,35 +198,178 @@ fn report_corrections(info: &ActionInfo, corrections: &Corrections, request_id: 
     }
 }
 
-impl Inner {
-    async fn call(
-        &self,
-        info: &'static ActionInfo,
-        body: Bytes,
-        retryable: RetryableCode,
-        decode_output: &mut DecodeOutput<'_>,
-    ) -> Result<(), Error<UntypedCode>> {
-        let span = tracing::info_span!(
-            "tcapi.call",
-            action = info.name,
-            service = info.service.name,
-            attempts = Empty,
-            error = Empty,
-        );
-        let result = self.attempts(info, body, retryable, decode_output).instrument(span.clone()).await;
-        if let Err(error) = &result {
-            span.record("error", tracing::field::display(error));
-        }
-        result
+/// The spans a step of a call runs in: the call's and, within an attempt, the attempt's. They are
+/// entered by hand around each step rather than by wrapping the call's future in `Instrumented`
+/// layers, which would each move the whole future once more on every call.
+#[derive(Clone, Copy)]
+struct Spans<'a> {
+    call: &'a Span,
+    attempt: Option<&'a Span>,
+}
+
+impl<'a> Spans<'a> {
+    /// Runs `step` inside the spans, as `Instrumented` would.
+    fn run<R>(self, step: impl FnOnce() -> R) -> R {
+        let _call = self.call.enter();
+        let _attempt = self.attempt.map(Span::enter);
+        step()
     }
 
-    async fn attempts(
-        &self,
+    /// `future`, polled (and dropped) inside the spans.
+    fn wait<F: Future + Unpin>(self, future: F) -> InSpans<'a, F> {
+        InSpans { spans: self, future: Some(future) }
+    }
+}
+
+/// A future polled inside [`Spans`]; only small ones (boxes) are wrapped.
+struct InSpans<'a, F> {
+    spans: Spans<'a>,
+    /// Taken when dropped, so it is dropped inside the spans too.
+    future: Option<F>,
+}
+
+impl<F: Future + Unpin> Future for InSpans<'_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        match &mut this.future {
+            Some(future) => this.spans.run(|| Pin::new(future).poll(cx)),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl<F> Drop for InSpans<'_, F> {
+    fn drop(&mut self) {
+        let future = self.future.take();
+        self.spans.run(|| drop(future));
+    }
+}
+
+/// The exchange of an attempt, bounded by the request timeout (`None` when it ran out). An exchange
+/// that completes on its first poll (a fake or caching transport) needs no timer: the timer, and
+/// the clock read that sets its deadline, are only made for one that has to wait.
+struct Exchange<'a> {
+    /// Until its first poll.
+    first: Option<TransportFuture<'a>>,
+    /// After a first poll that was not ready.
+    timed: Option<Pin<Box<tokio::time::Timeout<TransportFuture<'a>>>>>,
+    timeout: Duration,
+}
+
+impl Future for Exchange<'_> {
+    type Output = Option<Result<Response<Bytes>, TransportError>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if let Some(mut exchange) = this.first.take() {
+            if let Poll::Ready(response) = exchange.as_mut().poll(cx) {
+                return Poll::Ready(Some(response));
+            }
+            this.timed = Some(Box::pin(tokio::time::timeout(this.timeout, exchange)));
+        }
+        match &mut this.timed {
+            Some(timed) => timed.as_mut().poll(cx).map(Result::ok),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl Inner {
+    /// Pace, resolve credentials, sign, send, classify, retry: the send path of every call.
+    ///
+    /// One future for the whole call, holding only what must outlive a wait: every step between
+    /// two waits is a plain function, and what rarely waits (pacing, fetching credentials, a
+    /// timer, a backoff) waits in a box of its own. An `async` block rather than an `async fn`,
+    /// whose arguments the future would hold twice.
+    #[allow(clippy::manual_async_fn)]
+    fn call<'a>(
+        &'a self,
         info: &'static ActionInfo,
         body: Bytes,
         retryable: RetryableCode,
-        decode_output: &mut DecodeOutput<'_>,
-    ) -> Result<(), Error<UntypedCode>> {
+        decode_output: &'a mut DecodeOutput<'_>,
+    ) -> impl Future<Output = Result<(), Error<UntypedCode>>> + Send + 'a {
+        async move {
+            let call = tracing::info_span!(
+                "tcapi.call",
+                action = info.name,
+                service = info.service.name,
+                attempts = Empty,
+                error = Empty,
+            );
+            let outside = Spans { call: &call, attempt: None };
+            let (template, pacer) = match outside.run(|| self.prepare(info)) {
+                Ok(prepared) => prepared,
+                Err(error) => {
+                    call.record("error", tracing::field::display(&error));
+                    return Err(error);
+                }
+            };
+            let mut attempt = 1;
+            let result = loop {
+                // The attempt's span closes with the attempt, before a backoff.
+                let outcome = 'attempt: {
+                    let span = outside.run(|| {
+                        tracing::debug_span!(
+                            "tcapi.attempt",
+                            attempt,
+                            request_id = Empty,
+                            status = Empty,
+                            latency_ms = Empty
+                        )
+                    });
+                    let spans = Spans { call: &call, attempt: Some(&span) };
+                    if let Some(slot) = pacer.as_deref().and_then(Pacer::reserve) {
+                        spans.wait(Box::pin(tokio::time::sleep_until(slot))).await;
+                    }
+                    // Ready at once for static and fresh cached credentials; a fetch only when they
+                    // expire.
+                    let credentials = if info.unsigned {
+                        None
+                    } else {
+                        match spans.wait(spans.run(|| self.config.credentials.provide_credentials())).await {
+                            Ok(credentials) => Some(credentials),
+                            Err(error) => break 'attempt Err(Failure::last(error)),
+                        }
+                    };
+                    // The clock is read only when the span records the latency.
+                    let started = (!span.is_disabled()).then(tokio::time::Instant::now);
+                    let exchange = match spans.run(|| self.exchange(&template, body.clone(), credentials)) {
+                        Ok(exchange) => exchange,
+                        Err(failure) => break 'attempt Err(failure),
+                    };
+                    let response = spans.wait(exchange).await;
+                    if let Some(started) = started {
+                        span.record("latency_ms", millis(started.elapsed()));
+                    }
+                    spans.run(|| self.outcome(&span, info, &template, response, retryable, decode_output))
+                };
+                let delay = match outcome {
+                    Ok(()) => break Ok(()),
+                    Err(failure) if failure.retryable && attempt < self.config.retry_policy.max_attempts() => {
+                        let delay = self.config.retry_policy.backoff(attempt);
+                        let error = &failure.error;
+                        outside.run(|| tracing::debug!(attempt, delay_ms = millis(delay), error = %error, "retrying"));
+                        delay
+                    }
+                    Err(failure) => break Err(failure.error),
+                };
+                outside.wait(Box::pin(tokio::time::sleep(delay))).await;
+                attempt += 1;
+            };
+            // Recorded once: subscribers such as tracing-subscriber's fmt append every record.
+            call.record("attempts", attempt);
+            if let Err(error) = &result {
+                call.record("error", tracing::field::display(error));
+            }
+            result
+        }
+    }
+
+    /// What every attempt of a call of `info` uses, after checking that it can be sent.
+    fn prepare(&self, info: &'static ActionInfo) -> Result<Prepared, Error<UntypedCode>> {
         let config = &self.config;
         if info.region_required && config.region.is_none() {
             return Err(ConfigError::RegionRequired { action: info.name }.into());
@@ -195,77 +378,53 @@ impl Inner {
         let pacer = config
             .rate_limit_for(info.name, info.rate_limit)
             .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
-        let policy = config.retry_policy;
-        let mut attempt = 1;
-        loop {
-            let span =
-                tracing::debug_span!("tcapi.attempt", attempt, request_id = Empty, status = Empty, latency_ms = Empty,);
-            let outcome = self
-                .attempt(info, &template, body.clone(), pacer.as_deref(), retryable, &mut *decode_output)
-                .instrument(span)
-                .await;
-            let result = match outcome {
-                Ok(()) => Ok(()),
-                Err(failure) if failure.retryable && attempt < policy.max_attempts() => {
-                    let delay = policy.backoff(attempt);
-                    tracing::debug!(attempt, delay_ms = millis(delay), error = %failure.error, "retrying");
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                    continue;
-                }
-                Err(failure) => Err(failure.error),
-            };
-            // Recorded once: subscribers such as tracing-subscriber's fmt append every record.
-            Span::current().record("attempts", attempt);
-            return result;
-        }
+        Ok((template, pacer))
     }
 
-    /// One signed exchange; the caller's span records its outcome.
-    async fn attempt(
+    /// The request of one attempt, signed anew (the timestamp must be fresh) with `credentials`
+    /// (`None` for an unsigned action), handed to the transport.
+    fn exchange(
         &self,
-        info: &'static ActionInfo,
         template: &RequestTemplate,
         body: Bytes,
-        pacer: Option<&Pacer>,
+        credentials: Option<Credentials>,
+    ) -> Result<Exchange<'_>, Failure> {
+        let timestamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
+        let request = match credentials {
+            None => template.unsigned(timestamp, body),
+            Some(credentials) => template.signed(&credentials, timestamp, body),
+        };
+        let request = request.map_err(|error| match error {
+            SignError::Credentials(error) => Failure::last(error),
+            other => Failure::last(invalid_request(&other)),
+        })?;
+        let exchange = self.config.transport.send(request, self.config.max_response_size);
+        Ok(Exchange { first: Some(exchange), timed: None, timeout: self.config.request_timeout })
+    }
+
+    /// What the exchange of an attempt came to (`None`: it timed out), recorded in its `span`.
+    fn outcome(
+        &self,
+        span: &Span,
+        info: &'static ActionInfo,
+        template: &RequestTemplate,
+        response: Option<Result<Response<Bytes>, TransportError>>,
         retryable: RetryableCode,
         decode_output: &mut DecodeOutput<'_>,
     ) -> Result<(), Failure> {
         let config = &self.config;
-        if let Some(pacer) = pacer {
-            pacer.wait_turn().await;
-        }
-        // Ready at once for static and fresh cached credentials; a fetch only when they expire.
-        let credentials = if info.unsigned {
-            None
-        } else {
-            Some(config.credentials.provide_credentials().await.map_err(Failure::last)?)
-        };
-        let request = self.request_for_attempt(template, body, credentials)?;
-
-        let span = Span::current();
-        // The clock is read only when the span records the latency.
-        let started = (!span.is_disabled()).then(tokio::time::Instant::now);
-        let mut exchange = config.transport.send(request, config.max_response_size);
-        // An exchange that is ready at once (a fake or caching transport) needs no timer: the timer,
-        // and the clock read that sets its deadline, are made only for one that has to wait.
-        let result = match poll_fn(|cx| Poll::Ready(exchange.as_mut().poll(cx))).await {
-            Poll::Ready(result) => Ok(result),
-            Poll::Pending => tokio::time::timeout(config.request_timeout, exchange).await,
-        };
-        if let Some(started) = started {
-            span.record("latency_ms", millis(started.elapsed()));
-        }
         // An action with an idempotency token is deduplicated by the server: a request that may
         // have been processed is safe to send again (with the same token, in the same body).
         let idempotent = info.idempotency_token.is_some();
-        let response = match result {
-            Err(_elapsed) => {
+        let response = match response {
+            None => {
                 let error = Error::Timeout { timeout: config.request_timeout, retried: idempotent };
                 return Err(Failure { error, retryable: idempotent });
             }
-            Ok(Err(error)) => return Err(self.transport_failure(error, template.endpoint(), idempotent)),
-            Ok(Ok(response)) => response,
+            Some(Err(error)) => return Err(self.transport_failure(error, template.endpoint(), idempotent)),
+            Some(Ok(response)) => response,
         };
         let status = response.status();
         span.record("status", status.as_u16());
@@ -303,28 +462,6 @@ impl Inner {
             }
             Probe::Success { request_id } => Err(Failure::last(decode::undecodable(&not_output, &body, request_id))),
         }
-    }
-
-    /// The request of one attempt, signed anew (the timestamp must be fresh) with `credentials`
-    /// (`None` for an unsigned action). Not async, so none of its locals are kept in the attempt's
-    /// future.
-    fn request_for_attempt(
-        &self,
-        template: &RequestTemplate,
-        body: Bytes,
-        credentials: Option<Credentials>,
-    ) -> Result<Request<Bytes>, Failure> {
-        let timestamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
-        let request = match credentials {
-            None => template.unsigned(timestamp, body),
-            Some(credentials) => template.signed(&credentials, timestamp, body),
-        };
-        request.map_err(|error| match error {
-            SignError::Credentials(error) => Failure::last(error),
-            other => Failure::last(invalid_request(&other)),
-        })
     }
 
     /// The kept template of `info`'s requests, made on its first call.
