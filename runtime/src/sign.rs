@@ -377,6 +377,8 @@ pub struct RequestTemplate {
     headers: HeaderMap,
     /// SHA-256 of the canonical request's constant start (see [`canonical_prefix`]).
     canonical_prefix: Sha256,
+    /// Where in `headers` the timestamp's placeholder is; the signature's follows it.
+    timestamp_slot: usize,
 }
 
 impl RequestTemplate {
@@ -399,6 +401,7 @@ impl RequestTemplate {
         fixed.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
         // Placeholders each request replaces: a clone of the map has room for exactly the entries
         // it holds, so adding them instead would grow it on every request.
+        let timestamp_slot = fixed.len();
         fixed.insert(headers::TIMESTAMP, HeaderValue::from_static(""));
         fixed.insert(AUTHORIZATION, HeaderValue::from_static(""));
         Ok(RequestTemplate {
@@ -406,6 +409,7 @@ impl RequestTemplate {
             endpoint: parts.endpoint.clone(),
             service: parts.service,
             headers: fixed,
+            timestamp_slot,
         })
     }
 
@@ -463,11 +467,24 @@ impl RequestTemplate {
         let mut text = itoa::Buffer::new();
         let timestamp =
             HeaderValue::from_str(text.format(timestamp)).map_err(|_| SignError::InvalidPart("timestamp"))?;
-        header_map.insert(headers::TIMESTAMP, timestamp);
+        // The placeholders are the template's entries at `timestamp_slot` and after it: replaced
+        // where they are, without hashing their names again.
+        let mut slots = header_map.iter_mut().skip(self.timestamp_slot);
+        match (slots.next(), slots.next()) {
+            (Some((first, timestamp_slot)), Some((second, authorization_slot)))
+                if *first == headers::TIMESTAMP && *second == AUTHORIZATION =>
+            {
+                *timestamp_slot = timestamp;
+                *authorization_slot = authorization;
+            }
+            _ => {
+                header_map.insert(headers::TIMESTAMP, timestamp);
+                header_map.insert(AUTHORIZATION, authorization);
+            }
+        }
         if let Some(token) = token {
             header_map.insert(headers::TOKEN, token);
         }
-        header_map.insert(AUTHORIZATION, authorization);
 
         // Filled in place rather than through `Request::builder()`, which moves its parts around.
         let mut request = Request::new(body);
@@ -610,6 +627,54 @@ mod tests {
         assert!(h.get("x-tc-token").is_none());
         assert_eq!(get("authorization"), vector("certificate_order_submit").authorization);
         assert!(h.get("authorization").is_some_and(HeaderValue::is_sensitive));
+        // The placeholders were replaced, not added to.
+        assert_eq!(h.len(), 8);
+        assert!(h.values().all(|value| !value.is_empty()));
+    }
+
+    #[test]
+    fn every_header_is_sent_once_with_a_region_and_a_token() {
+        let endpoint = match Endpoint::parse("https://ssl.intl.tencentcloudapi.com") {
+            Ok(endpoint) => endpoint,
+            Err(error) => panic!("{error}"),
+        };
+        let parts = RequestParts {
+            endpoint: &endpoint,
+            service: "ssl",
+            action: "CertificateOrderSubmit",
+            version: "2019-12-05",
+            region: Some("ap-guangzhou"),
+            language: "en-US",
+        };
+        let template = match RequestTemplate::new(&parts) {
+            Ok(template) => template,
+            Err(error) => panic!("{error}"),
+        };
+        let credentials = credentials().with_token("a-token");
+        for timestamp in [1_700_000_000, 1_700_000_001] {
+            let request = match template.signed(&credentials, timestamp, Bytes::from_static(b"{}")) {
+                Ok(request) => request,
+                Err(error) => panic!("{error}"),
+            };
+            let h = request.headers();
+            assert_eq!(h.len(), 10, "{h:?}");
+            assert_eq!(h.keys_len(), 10);
+            assert!(h.values().all(|value| !value.is_empty()));
+            assert_eq!(h.get("x-tc-timestamp").and_then(|v| v.to_str().ok()), Some(timestamp.to_string().as_str()));
+            assert_eq!(h.get("x-tc-region").and_then(|v| v.to_str().ok()), Some("ap-guangzhou"));
+            assert_eq!(h.get("x-tc-token").and_then(|v| v.to_str().ok()), Some("a-token"));
+            let expected = authorization(
+                &credentials,
+                &SigningInput {
+                    service: "ssl",
+                    host: "ssl.intl.tencentcloudapi.com",
+                    content_type: CONTENT_TYPE_JSON,
+                    timestamp,
+                    body: b"{}",
+                },
+            );
+            assert_eq!(h.get("authorization").and_then(|v| v.to_str().ok()), expected.as_deref().ok());
+        }
     }
 
     #[test]
