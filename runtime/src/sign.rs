@@ -374,7 +374,9 @@ pub enum SignError {
 pub struct RequestTemplate {
     endpoint: Endpoint,
     service: &'static str,
-    headers: HeaderMap,
+    /// The request head: POST, the endpoint's URI, the headers with placeholders for the
+    /// timestamp and the signature.
+    head: http::request::Parts,
     /// SHA-256 of the canonical request's constant start (see [`canonical_prefix`]).
     canonical_prefix: Sha256,
     /// Where in `headers` the timestamp's placeholder is; the signature's follows it.
@@ -404,11 +406,15 @@ impl RequestTemplate {
         let timestamp_slot = fixed.len();
         fixed.insert(headers::TIMESTAMP, HeaderValue::from_static(""));
         fixed.insert(AUTHORIZATION, HeaderValue::from_static(""));
+        let (mut head, ()) = Request::new(()).into_parts();
+        head.method = Method::POST;
+        head.uri = parts.endpoint.uri().clone();
+        head.headers = fixed;
         Ok(RequestTemplate {
             canonical_prefix: canonical_prefix(CONTENT_TYPE_JSON, parts.endpoint.host()),
             endpoint: parts.endpoint.clone(),
             service: parts.service,
-            headers: fixed,
+            head,
             timestamp_slot,
         })
     }
@@ -462,7 +468,9 @@ impl RequestTemplate {
         authorization: HeaderValue,
         token: Option<HeaderValue>,
     ) -> Result<Request<Bytes>, SignError> {
-        let mut header_map = self.headers.clone();
+        // The head copied as a whole rather than a default request filled field by field.
+        let mut request = Request::from_parts(self.head.clone(), body);
+        let header_map = request.headers_mut();
         // Copied from a stack buffer in one exact allocation; `HeaderValue::from(i64)` takes two.
         let mut text = itoa::Buffer::new();
         let timestamp =
@@ -485,12 +493,6 @@ impl RequestTemplate {
         if let Some(token) = token {
             header_map.insert(headers::TOKEN, token);
         }
-
-        // Filled in place rather than through `Request::builder()`, which moves its parts around.
-        let mut request = Request::new(body);
-        *request.method_mut() = Method::POST;
-        *request.uri_mut() = self.endpoint.uri().clone();
-        *request.headers_mut() = header_map;
         Ok(request)
     }
 }
