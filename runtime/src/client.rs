@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
@@ -38,10 +39,10 @@ pub struct Client {
 struct Inner {
     config: Config,
     pacers: Pacers,
-    /// Request templates by the address of their action's `'static` [`ActionInfo`], made on an
-    /// action's first call instead of on every call. One address holds one action for the whole
-    /// program, so a hit is always the right template.
-    templates: Mutex<HashMap<usize, Arc<RequestTemplate>>>,
+    /// What each action's calls share, by the address of its `'static` [`ActionInfo`], made on its
+    /// first call instead of on every call. One address holds one action for the whole program, so
+    /// a hit is always the right one.
+    actions: Mutex<HashMap<usize, Arc<ActionState>, BuildHasherDefault<AddressHasher>>>,
 }
 
 impl fmt::Debug for Client {
@@ -62,9 +63,38 @@ impl Failure {
     }
 }
 
-/// What every attempt of a call uses: the action's request template and, when it is paced, its
-/// pacer.
-type Prepared = (Arc<RequestTemplate>, Option<Arc<Pacer>>);
+/// What every call of an action uses: its request template and, when it is paced, its pacer.
+struct ActionState {
+    template: RequestTemplate,
+    pacer: Option<Arc<Pacer>>,
+}
+
+/// Hashes the address of an action's `ActionInfo`, a pointer and already unique: one
+/// multiplication spreads its bits, where SipHash (the default) costs more than the lookup.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        let product = value.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // The high half carries the most mixed bits, the table's index the low ones.
+        self.0 = product ^ (product >> 32);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// Whether the action's spec marks an error code retryable; one small function per action.
 pub(crate) type RetryableCode = fn(&str) -> bool;
@@ -75,7 +105,7 @@ pub(crate) type DecodeOutput<'a> = dyn FnMut(&[u8]) -> Result<(), NotOutput> + S
 impl Client {
     /// A client with this configuration.
     pub fn new(config: Config) -> Self {
-        Client { inner: Arc::new(Inner { config, pacers: Pacers::default(), templates: Mutex::default() }) }
+        Client { inner: Arc::new(Inner { config, pacers: Pacers::default(), actions: Mutex::default() }) }
     }
 
     /// The configuration.
@@ -300,7 +330,7 @@ impl Inner {
                 error = Empty,
             );
             let outside = Spans { call: &call, attempt: None };
-            let (template, pacer) = match outside.run(|| self.prepare(info)) {
+            let action = match outside.run(|| self.prepare(info)) {
                 Ok(prepared) => prepared,
                 Err(error) => {
                     call.record("error", tracing::field::display(&error));
@@ -321,7 +351,7 @@ impl Inner {
                         )
                     });
                     let spans = Spans { call: &call, attempt: Some(&span) };
-                    if let Some(slot) = pacer.as_deref().and_then(Pacer::reserve) {
+                    if let Some(slot) = action.pacer.as_deref().and_then(Pacer::reserve) {
                         spans.wait(Box::pin(tokio::time::sleep_until(slot))).await;
                     }
                     // Ready at once for static and fresh cached credentials; a fetch only when they
@@ -336,7 +366,7 @@ impl Inner {
                     };
                     // The clock is read only when the span records the latency.
                     let started = (!span.is_disabled()).then(tokio::time::Instant::now);
-                    let exchange = match spans.run(|| self.exchange(&template, body.clone(), credentials)) {
+                    let exchange = match spans.run(|| self.exchange(&action.template, body.clone(), credentials)) {
                         Ok(exchange) => exchange,
                         Err(failure) => break 'attempt Err(failure),
                     };
@@ -344,7 +374,7 @@ impl Inner {
                     if let Some(started) = started {
                         span.record("latency_ms", millis(started.elapsed()));
                     }
-                    spans.run(|| self.outcome(&span, info, &template, response, retryable, decode_output))
+                    spans.run(|| self.outcome(&span, info, &action.template, response, retryable, decode_output))
                 };
                 let delay = match outcome {
                     Ok(()) => break Ok(()),
@@ -369,16 +399,11 @@ impl Inner {
     }
 
     /// What every attempt of a call of `info` uses, after checking that it can be sent.
-    fn prepare(&self, info: &'static ActionInfo) -> Result<Prepared, Error<UntypedCode>> {
-        let config = &self.config;
-        if info.region_required && config.region.is_none() {
+    fn prepare(&self, info: &'static ActionInfo) -> Result<Arc<ActionState>, Error<UntypedCode>> {
+        if info.region_required && self.config.region.is_none() {
             return Err(ConfigError::RegionRequired { action: info.name }.into());
         }
-        let template = self.template_for(info)?;
-        let pacer = config
-            .rate_limit_for(info.name, info.rate_limit)
-            .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
-        Ok((template, pacer))
+        Ok(self.action_state(info)?)
     }
 
     /// The request of one attempt, signed anew (the timestamp must be fresh) with `credentials`
@@ -464,12 +489,12 @@ impl Inner {
         }
     }
 
-    /// The kept template of `info`'s requests, made on its first call.
-    fn template_for(&self, info: &'static ActionInfo) -> Result<Arc<RequestTemplate>, ConfigError> {
+    /// The kept state of `info`'s calls, made on its first call.
+    fn action_state(&self, info: &'static ActionInfo) -> Result<Arc<ActionState>, ConfigError> {
         let key = std::ptr::from_ref(info).addr();
-        let mut templates = self.templates.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(template) = templates.get(&key) {
-            return Ok(Arc::clone(template));
+        let mut actions = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(state) = actions.get(&key) {
+            return Ok(Arc::clone(state));
         }
         let config = &self.config;
         let endpoint = config.endpoint_for(info.service)?;
@@ -481,9 +506,14 @@ impl Inner {
             region: config.region.as_deref(),
             language: config.language.as_str(),
         };
-        let template = Arc::new(RequestTemplate::new(&parts).map_err(|error| invalid_request(&error))?);
-        templates.insert(key, Arc::clone(&template));
-        Ok(template)
+        let template = RequestTemplate::new(&parts).map_err(|error| invalid_request(&error))?;
+        // The configuration never changes, so neither does the action's limit.
+        let pacer = config
+            .rate_limit_for(info.name, info.rate_limit)
+            .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
+        let state = Arc::new(ActionState { template, pacer });
+        actions.insert(key, Arc::clone(&state));
+        Ok(state)
     }
 
     /// The failure of an exchange; `idempotent` actions are retried after a timeout or a dropped
