@@ -9,7 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -39,9 +39,11 @@ pub struct Client {
 struct Inner {
     config: Config,
     pacers: Pacers,
-    /// What each action's calls share, by the address of its `'static` [`ActionInfo`], made on its
-    /// first call instead of on every call. One address holds one action for the whole program, so
-    /// a hit is always the right one.
+    /// What each action's calls share, made on its first call instead of on every call, found by
+    /// the address of its `'static` [`ActionInfo`]: one address holds one action for the whole
+    /// program, so a hit is always the right one. The first actions called each take the slot
+    /// their address picks, read without a lock or a reference count; the others are in `actions`.
+    slots: [OnceLock<Box<(usize, ActionState)>>; ACTION_SLOTS],
     actions: Mutex<HashMap<usize, Arc<ActionState>, BuildHasherDefault<AddressHasher>>>,
 }
 
@@ -63,16 +65,44 @@ impl Failure {
     }
 }
 
+/// How many actions a client finds without a lock.
+const ACTION_SLOTS: usize = 32;
+
 /// What every call of an action uses: its request template and, when it is paced, its pacer.
 struct ActionState {
     template: RequestTemplate,
     pacer: Option<Arc<Pacer>>,
 }
 
+/// An action's kept state: in its slot, or shared from the map of the others.
+enum ActionRef<'a> {
+    Slot(&'a ActionState),
+    Shared(Arc<ActionState>),
+}
+
+impl std::ops::Deref for ActionRef<'_> {
+    type Target = ActionState;
+
+    fn deref(&self) -> &ActionState {
+        match self {
+            ActionRef::Slot(state) => state,
+            ActionRef::Shared(state) => state,
+        }
+    }
+}
+
 /// Hashes the address of an action's `ActionInfo`, a pointer and already unique: one
 /// multiplication spreads its bits, where SipHash (the default) costs more than the lookup.
 #[derive(Default)]
 struct AddressHasher(u64);
+
+impl AddressHasher {
+    fn hash(address: impl TryInto<u64>) -> u64 {
+        let product = address.try_into().unwrap_or(0).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // The high half carries the most mixed bits, a table's index the low ones.
+        product ^ (product >> 32)
+    }
+}
 
 impl Hasher for AddressHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -82,13 +112,11 @@ impl Hasher for AddressHasher {
     }
 
     fn write_u64(&mut self, value: u64) {
-        let product = value.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        // The high half carries the most mixed bits, the table's index the low ones.
-        self.0 = product ^ (product >> 32);
+        self.0 = AddressHasher::hash(value);
     }
 
     fn write_usize(&mut self, value: usize) {
-        self.write_u64(value as u64);
+        self.0 = AddressHasher::hash(value);
     }
 
     fn finish(&self) -> u64 {
@@ -105,7 +133,13 @@ pub(crate) type DecodeOutput<'a> = dyn FnMut(&[u8]) -> Result<(), NotOutput> + S
 impl Client {
     /// A client with this configuration.
     pub fn new(config: Config) -> Self {
-        Client { inner: Arc::new(Inner { config, pacers: Pacers::default(), actions: Mutex::default() }) }
+        let inner = Inner {
+            config,
+            pacers: Pacers::default(),
+            slots: std::array::from_fn(|_| OnceLock::new()),
+            actions: Mutex::default(),
+        };
+        Client { inner: Arc::new(inner) }
     }
 
     /// The configuration.
@@ -399,7 +433,7 @@ impl Inner {
     }
 
     /// What every attempt of a call of `info` uses, after checking that it can be sent.
-    fn prepare(&self, info: &'static ActionInfo) -> Result<Arc<ActionState>, Error<UntypedCode>> {
+    fn prepare(&self, info: &'static ActionInfo) -> Result<ActionRef<'_>, Error<UntypedCode>> {
         if info.region_required && self.config.region.is_none() {
             return Err(ConfigError::RegionRequired { action: info.name }.into());
         }
@@ -490,12 +524,30 @@ impl Inner {
     }
 
     /// The kept state of `info`'s calls, made on its first call.
-    fn action_state(&self, info: &'static ActionInfo) -> Result<Arc<ActionState>, ConfigError> {
+    fn action_state(&self, info: &'static ActionInfo) -> Result<ActionRef<'_>, ConfigError> {
         let key = std::ptr::from_ref(info).addr();
+        let slot = &self.slots[usize::try_from(AddressHasher::hash(key) % ACTION_SLOTS as u64).unwrap_or(0)];
+        let taken = match slot.get() {
+            Some(entry) => entry,
+            None => {
+                let state = self.new_action_state(info)?;
+                // Another thread may have filled the slot meanwhile, with this action or another.
+                slot.get_or_init(|| Box::new((key, state)))
+            }
+        };
+        if taken.0 == key {
+            return Ok(ActionRef::Slot(&taken.1));
+        }
         let mut actions = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(state) = actions.get(&key) {
-            return Ok(Arc::clone(state));
+            return Ok(ActionRef::Shared(Arc::clone(state)));
         }
+        let state = Arc::new(self.new_action_state(info)?);
+        actions.insert(key, Arc::clone(&state));
+        Ok(ActionRef::Shared(state))
+    }
+
+    fn new_action_state(&self, info: &'static ActionInfo) -> Result<ActionState, ConfigError> {
         let config = &self.config;
         let endpoint = config.endpoint_for(info.service)?;
         let parts = RequestParts {
@@ -511,9 +563,7 @@ impl Inner {
         let pacer = config
             .rate_limit_for(info.name, info.rate_limit)
             .map(|per_second| self.pacers.get(info.service.name, info.name, per_second));
-        let state = Arc::new(ActionState { template, pacer });
-        actions.insert(key, Arc::clone(&state));
-        Ok(state)
+        Ok(ActionState { template, pacer })
     }
 
     /// The failure of an exchange; `idempotent` actions are retried after a timeout or a dropped
@@ -546,4 +596,40 @@ fn invalid_request(error: &SignError) -> ConfigError {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_keeps_its_own_state_in_a_slot_or_beyond() {
+        let config = Config::builder().credentials(Credentials::new("id", "key")).build();
+        let client = Client::new(config.unwrap_or_else(|error| panic!("{error}")));
+        static SERVICE: crate::action::ServiceInfo = crate::action::ServiceInfo {
+            name: "cvm",
+            version: "2017-03-12",
+            endpoint: "cvm.intl.tencentcloudapi.com",
+            mainland_endpoint: "cvm.tencentcloudapi.com",
+            error_facts: |_| None,
+        };
+        // More actions than slots: some share a slot and are kept in the map instead.
+        let infos: Vec<&'static ActionInfo> = (0..ACTION_SLOTS * 3)
+            .map(|n| &*Box::leak(Box::new(ActionInfo::new(Box::leak(format!("Action{n}").into_boxed_str()), &SERVICE))))
+            .collect();
+        for _ in 0..2 {
+            for info in &infos {
+                let state = client.inner.action_state(info).unwrap_or_else(|error| panic!("{error}"));
+                let request = state.template.unsigned(0, Bytes::new()).unwrap_or_else(|error| panic!("{error}"));
+                assert_eq!(
+                    request.headers().get("x-tc-action").map(|value| value.as_bytes()),
+                    Some(info.name.as_bytes())
+                );
+            }
+        }
+        let in_slots = client.inner.slots.iter().filter(|slot| slot.get().is_some()).count();
+        let in_map = client.inner.actions.lock().unwrap_or_else(PoisonError::into_inner).len();
+        assert_eq!(in_slots + in_map, infos.len());
+        assert!(in_map > 0);
+    }
 }
