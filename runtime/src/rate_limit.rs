@@ -58,15 +58,19 @@ impl Pacer {
     /// Waits for this caller's turn. A caller that gives up (its future dropped) leaves its slot
     /// unused, which only makes the pacing more conservative.
     pub async fn wait_turn(&self) {
-        let slot = {
-            // The critical section cannot panic, so a poisoned lock still holds a valid instant.
-            let mut next_slot = self.next_slot.lock().unwrap_or_else(PoisonError::into_inner);
-            let now = Instant::now();
-            let slot = next_slot.map_or(now, |next| next.max(now));
-            *next_slot = Some(slot + self.interval);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        if let Some(slot) = self.reserve() {
+            tokio::time::sleep_until(slot).await;
+        }
+    }
+
+    /// Reserves this caller's turn: when it is, or `None` when it is now.
+    pub(crate) fn reserve(&self) -> Option<Instant> {
+        // The critical section cannot panic, so a poisoned lock still holds a valid instant.
+        let mut next_slot = self.next_slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let slot = next_slot.map_or(now, |next| next.max(now));
+        *next_slot = Some(slot + self.interval);
+        (slot > now).then_some(slot)
     }
 }
 

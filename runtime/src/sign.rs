@@ -118,24 +118,32 @@ fn hmac(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
 }
 
-/// Hex SHA-256 of the canonical request (`POST`, `/`, no query, the two signed headers, the hex
-/// SHA-256 of the body), streamed into the hasher rather than formatted first.
-fn canonical_request_hash(input: &SigningInput<'_>) -> [u8; 64] {
-    let body_hash = hex32(&Sha256::digest(input.body));
+/// SHA-256 over the part of the canonical request that is the same for every request to `host`
+/// with `content_type`: `POST`, `/`, no query, the two signed headers. A template hashes it once,
+/// so a signature only hashes what follows (the body's hash), one block less.
+fn canonical_prefix(content_type: &str, host: &str) -> Sha256 {
     // `update` through `&mut` rather than `chain_update`, which moves the hasher state each time.
     let mut hasher = Sha256::new();
     for part in [
         b"POST\n/\n\ncontent-type:".as_slice(),
-        input.content_type.as_bytes(),
+        content_type.as_bytes(),
         b"\nhost:",
-        input.host.as_bytes(),
+        host.as_bytes(),
         b"\n\n",
         SIGNED_HEADERS.as_bytes(),
         b"\n",
-        &body_hash,
     ] {
-        hasher.update(part);
+        Digest::update(&mut hasher, part);
     }
+    hasher
+}
+
+/// Hex SHA-256 of the canonical request: `prefix` (see [`canonical_prefix`]) and the hex SHA-256
+/// of the body.
+fn canonical_request_hash(prefix: &Sha256, body: &[u8]) -> [u8; 64] {
+    let body_hash = hex32(&Sha256::digest(body));
+    let mut hasher = prefix.clone();
+    Digest::update(&mut hasher, body_hash);
     hex32(&hasher.finalize())
 }
 
@@ -159,40 +167,77 @@ fn keyed_signing_mac(secret_key: &str, date: &[u8; 10], service: &str) -> HmacSh
 /// How many services' signing keys one secret keeps at a time.
 const MAX_CACHED_SIGNING_KEYS: usize = 32;
 
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// The signing keys derived from one secret key, by UTC date and service, kept with the
 /// [`Credentials`] they come from.
 ///
 /// A key changes once a day, yet deriving it takes three of the four HMACs of a signature: each is
 /// derived once per day and service instead of once per request (the AWS SDK for Java keeps its
 /// SigV4 signing keys the same way).
-/// What is kept is the MAC already keyed with it, so the key's HMAC blocks are not redone either.
+/// What is kept is the MAC already keyed with it, so the key's HMAC blocks are not redone either,
+/// with the texts that name the key in a signature, so they are not formatted again either.
 #[derive(Default)]
 pub(crate) struct SigningKeys {
     entries: Mutex<Vec<SigningKey>>,
 }
 
 struct SigningKey {
-    date: [u8; 10],
+    /// Days since 1970-01-01 (UTC) of the date the key is derived for.
+    day: i64,
     service: Box<str>,
     mac: HmacSha256,
+    /// The credential scope and a newline, as the string to sign has it: `2023-11-14/ssl/tc3_request\n`.
+    scope_line: Box<[u8]>,
+    /// The `Authorization` value up to the signature:
+    /// `TC3-HMAC-SHA256 Credential=<id>/2023-11-14/ssl/tc3_request, SignedHeaders=content-type;host, Signature=`.
+    header_prefix: Box<str>,
+}
+
+impl SigningKey {
+    fn derive(secret_id: &str, secret_key: &str, day: i64, date: &[u8; 10], service: &str) -> Self {
+        let date_text = std::str::from_utf8(date).unwrap_or_default();
+        let scope = format!("{date_text}/{service}/tc3_request");
+        SigningKey {
+            day,
+            service: service.into(),
+            mac: keyed_signing_mac(secret_key, date, service),
+            scope_line: format!("{scope}\n").into_bytes().into_boxed_slice(),
+            header_prefix: format!(
+                "{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature="
+            )
+            .into_boxed_str(),
+        }
+    }
 }
 
 impl SigningKeys {
-    /// The MAC keyed for `date` and `service`, derived from `secret_key` when not kept yet.
-    fn keyed_mac(&self, secret_key: &str, date: &[u8; 10], service: &str) -> HmacSha256 {
+    /// Runs `use_key` on the key of `service` for the UTC date of `timestamp`, derived from the
+    /// credentials when not kept yet; `None` when the timestamp has no date a signature can name.
+    fn with_key<R>(
+        &self,
+        credentials: &Credentials,
+        timestamp: i64,
+        service: &str,
+        use_key: impl FnOnce(&SigningKey) -> R,
+    ) -> Option<R> {
+        let day = timestamp.div_euclid(SECONDS_PER_DAY);
         // Nothing in here panics, but a poisoned lock must not stop signing: the entries stay valid.
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(entry) = entries.iter().find(|entry| entry.date == *date && *entry.service == *service) {
-            return entry.mac.clone();
+        if let Some(entry) = entries.iter().find(|entry| entry.day == day && *entry.service == *service) {
+            return Some(use_key(entry));
         }
-        let mac = keyed_signing_mac(secret_key, date, service);
+        let date = utc_date(timestamp)?;
+        let secret_key = credentials.secret_key().expose_secret();
+        let entry = SigningKey::derive(credentials.secret_id(), secret_key, day, &date, service);
+        let result = use_key(&entry);
         // A new day makes the other days' keys useless.
-        entries.retain(|entry| entry.date == *date);
+        entries.retain(|entry| entry.day == day);
         if entries.len() >= MAX_CACHED_SIGNING_KEYS {
             entries.remove(0);
         }
-        entries.push(SigningKey { date: *date, service: service.into(), mac: mac.clone() });
-        mac
+        entries.push(entry);
+        Some(result)
     }
 
     #[cfg(test)]
@@ -201,28 +246,34 @@ impl SigningKeys {
     }
 }
 
-/// The signing MAC, fed with the string to sign, ready to finalize.
-///
-/// The canonical request is streamed into SHA-256 and the string to sign into the MAC rather
-/// than formatted first: signing is then little more than the hashing it must do (BENCHMARKS.md).
-fn signing_mac(credentials: &Credentials, date: &[u8; 10], input: &SigningInput<'_>) -> HmacSha256 {
-    let canonical_request_hash = canonical_request_hash(input);
-    let mut mac = credentials.signing_keys().keyed_mac(credentials.secret_key().expose_secret(), date, input.service);
-    let mut timestamp = itoa::Buffer::new();
-    for part in [
-        ALGORITHM.as_bytes(),
-        b"\n",
-        timestamp.format(input.timestamp).as_bytes(),
-        b"\n",
-        date,
-        b"/",
-        input.service.as_bytes(),
-        b"/tc3_request\n",
-        &canonical_request_hash,
-    ] {
-        mac.update(part);
+/// Bytes gathered on the stack and fed to a MAC in few updates: each update costs a call and a
+/// copy into the MAC's own block buffer, and a string to sign has nine parts.
+struct Gathered {
+    buffer: [u8; 192],
+    len: usize,
+}
+
+impl Gathered {
+    fn new() -> Self {
+        Gathered { buffer: [0; 192], len: 0 }
     }
-    mac
+
+    fn push(&mut self, bytes: &[u8], mac: &mut HmacSha256) {
+        if bytes.len() > self.buffer.len() - self.len {
+            self.flush(mac);
+            if bytes.len() > self.buffer.len() {
+                mac.update(bytes);
+                return;
+            }
+        }
+        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn flush(&mut self, mac: &mut HmacSha256) {
+        mac.update(&self.buffer[..self.len]);
+        self.len = 0;
+    }
 }
 
 /// A signature that cannot be computed: the timestamp is outside the calendar's range.
@@ -232,27 +283,50 @@ pub struct TimestampOutOfRange(pub i64);
 
 /// The `Authorization` header value for `input` signed with `credentials`.
 pub fn authorization(credentials: &Credentials, input: &SigningInput<'_>) -> Result<String, TimestampOutOfRange> {
-    let date = utc_date(input.timestamp).ok_or(TimestampOutOfRange(input.timestamp))?;
-    let signature = hex32(&signing_mac(credentials, &date, input).finalize().into_bytes());
-    let parts = [
-        ALGORITHM,
-        " Credential=",
-        credentials.secret_id(),
-        "/",
-        std::str::from_utf8(&date).unwrap_or_default(),
-        "/",
-        input.service,
-        "/tc3_request, SignedHeaders=",
-        SIGNED_HEADERS,
-        ", Signature=",
-        std::str::from_utf8(&signature).unwrap_or_default(),
-    ];
+    authorization_after(&canonical_prefix(input.content_type, input.host), credentials, input)
+}
+
+/// [`authorization`], the start of the canonical request already hashed into `prefix`.
+///
+/// The canonical request and the string to sign go straight into the hasher and the MAC rather
+/// than being formatted first, the key's texts come with the kept key: signing is then little more
+/// than the hashing it must do (BENCHMARKS.md).
+fn authorization_after(
+    prefix: &Sha256,
+    credentials: &Credentials,
+    input: &SigningInput<'_>,
+) -> Result<String, TimestampOutOfRange> {
+    let canonical_request_hash = canonical_request_hash(prefix, input.body);
     // Exactly as long as needed: the header value then takes the string's buffer as it is, where
     // spare capacity would make it allocate a shared buffer of its own.
-    let mut header = String::with_capacity(parts.iter().map(|part| part.len()).sum());
-    for part in parts {
-        header.push_str(part);
-    }
+    let scope_len = "2023-11-14/".len() + input.service.len() + "/tc3_request".len();
+    let mut header = String::with_capacity(
+        ALGORITHM.len()
+            + " Credential=".len()
+            + credentials.secret_id().len()
+            + "/".len()
+            + scope_len
+            + ", SignedHeaders=".len()
+            + SIGNED_HEADERS.len()
+            + ", Signature=".len()
+            + 64,
+    );
+    let mut text = Gathered::new();
+    let mut timestamp = itoa::Buffer::new();
+    let timestamp = timestamp.format(input.timestamp).as_bytes();
+    let keyed = credentials.signing_keys().with_key(credentials, input.timestamp, input.service, |key| {
+        let mut mac = key.mac.clone();
+        for part in [ALGORITHM.as_bytes(), b"\n", timestamp, b"\n", &key.scope_line] {
+            text.push(part, &mut mac);
+        }
+        header.push_str(&key.header_prefix);
+        mac
+    });
+    let mut mac = keyed.ok_or(TimestampOutOfRange(input.timestamp))?;
+    text.push(&canonical_request_hash, &mut mac);
+    text.flush(&mut mac);
+    let signature = hex32(&mac.finalize().into_bytes());
+    header.push_str(std::str::from_utf8(&signature).unwrap_or_default());
     Ok(header)
 }
 
@@ -300,7 +374,13 @@ pub enum SignError {
 pub struct RequestTemplate {
     endpoint: Endpoint,
     service: &'static str,
-    headers: HeaderMap,
+    /// The request head: POST, the endpoint's URI, the headers with placeholders for the
+    /// timestamp and the signature.
+    head: http::request::Parts,
+    /// SHA-256 of the canonical request's constant start (see [`canonical_prefix`]).
+    canonical_prefix: Sha256,
+    /// Where in `headers` the timestamp's placeholder is; the signature's follows it.
+    timestamp_slot: usize,
 }
 
 impl RequestTemplate {
@@ -323,9 +403,20 @@ impl RequestTemplate {
         fixed.insert(headers::REQUEST_CLIENT, HeaderValue::from_static(REQUEST_CLIENT));
         // Placeholders each request replaces: a clone of the map has room for exactly the entries
         // it holds, so adding them instead would grow it on every request.
+        let timestamp_slot = fixed.len();
         fixed.insert(headers::TIMESTAMP, HeaderValue::from_static(""));
         fixed.insert(AUTHORIZATION, HeaderValue::from_static(""));
-        Ok(RequestTemplate { endpoint: parts.endpoint.clone(), service: parts.service, headers: fixed })
+        let (mut head, ()) = Request::new(()).into_parts();
+        head.method = Method::POST;
+        head.uri = parts.endpoint.uri().clone();
+        head.headers = fixed;
+        Ok(RequestTemplate {
+            canonical_prefix: canonical_prefix(CONTENT_TYPE_JSON, parts.endpoint.host()),
+            endpoint: parts.endpoint.clone(),
+            service: parts.service,
+            head,
+            timestamp_slot,
+        })
     }
 
     /// Where the requests go.
@@ -335,7 +426,8 @@ impl RequestTemplate {
 
     /// A complete signed POST request over `body`, made at `timestamp` (Unix seconds).
     pub fn signed(&self, credentials: &Credentials, timestamp: i64, body: Bytes) -> Result<Request<Bytes>, SignError> {
-        let authorization = authorization(
+        let authorization = authorization_after(
+            &self.canonical_prefix,
             credentials,
             &SigningInput {
                 service: self.service,
@@ -376,22 +468,31 @@ impl RequestTemplate {
         authorization: HeaderValue,
         token: Option<HeaderValue>,
     ) -> Result<Request<Bytes>, SignError> {
-        let mut header_map = self.headers.clone();
+        // The head copied as a whole rather than a default request filled field by field.
+        let mut request = Request::from_parts(self.head.clone(), body);
+        let header_map = request.headers_mut();
         // Copied from a stack buffer in one exact allocation; `HeaderValue::from(i64)` takes two.
         let mut text = itoa::Buffer::new();
         let timestamp =
             HeaderValue::from_str(text.format(timestamp)).map_err(|_| SignError::InvalidPart("timestamp"))?;
-        header_map.insert(headers::TIMESTAMP, timestamp);
+        // The placeholders are the template's entries at `timestamp_slot` and after it: replaced
+        // where they are, without hashing their names again.
+        let mut slots = header_map.iter_mut().skip(self.timestamp_slot);
+        match (slots.next(), slots.next()) {
+            (Some((first, timestamp_slot)), Some((second, authorization_slot)))
+                if *first == headers::TIMESTAMP && *second == AUTHORIZATION =>
+            {
+                *timestamp_slot = timestamp;
+                *authorization_slot = authorization;
+            }
+            _ => {
+                header_map.insert(headers::TIMESTAMP, timestamp);
+                header_map.insert(AUTHORIZATION, authorization);
+            }
+        }
         if let Some(token) = token {
             header_map.insert(headers::TOKEN, token);
         }
-        header_map.insert(AUTHORIZATION, authorization);
-
-        // Filled in place rather than through `Request::builder()`, which moves its parts around.
-        let mut request = Request::new(body);
-        *request.method_mut() = Method::POST;
-        *request.uri_mut() = self.endpoint.uri().clone();
-        *request.headers_mut() = header_map;
         Ok(request)
     }
 }
@@ -475,7 +576,12 @@ mod tests {
             let input = vector.input();
             let name = &vector.name;
             assert_eq!(&hex32(&Sha256::digest(input.body)), vector.body_sha256.as_bytes(), "{name}");
-            assert_eq!(&canonical_request_hash(&input), vector.canonical_request_sha256.as_bytes(), "{name}");
+            let prefix = canonical_prefix(input.content_type, input.host);
+            assert_eq!(
+                &canonical_request_hash(&prefix, input.body),
+                vector.canonical_request_sha256.as_bytes(),
+                "{name}"
+            );
             assert_eq!(
                 utc_date(input.timestamp).as_ref().map(<[u8; 10]>::as_slice),
                 Some(vector.date.as_bytes()),
@@ -523,6 +629,54 @@ mod tests {
         assert!(h.get("x-tc-token").is_none());
         assert_eq!(get("authorization"), vector("certificate_order_submit").authorization);
         assert!(h.get("authorization").is_some_and(HeaderValue::is_sensitive));
+        // The placeholders were replaced, not added to.
+        assert_eq!(h.len(), 8);
+        assert!(h.values().all(|value| !value.is_empty()));
+    }
+
+    #[test]
+    fn every_header_is_sent_once_with_a_region_and_a_token() {
+        let endpoint = match Endpoint::parse("https://ssl.intl.tencentcloudapi.com") {
+            Ok(endpoint) => endpoint,
+            Err(error) => panic!("{error}"),
+        };
+        let parts = RequestParts {
+            endpoint: &endpoint,
+            service: "ssl",
+            action: "CertificateOrderSubmit",
+            version: "2019-12-05",
+            region: Some("ap-guangzhou"),
+            language: "en-US",
+        };
+        let template = match RequestTemplate::new(&parts) {
+            Ok(template) => template,
+            Err(error) => panic!("{error}"),
+        };
+        let credentials = credentials().with_token("a-token");
+        for timestamp in [1_700_000_000, 1_700_000_001] {
+            let request = match template.signed(&credentials, timestamp, Bytes::from_static(b"{}")) {
+                Ok(request) => request,
+                Err(error) => panic!("{error}"),
+            };
+            let h = request.headers();
+            assert_eq!(h.len(), 10, "{h:?}");
+            assert_eq!(h.keys_len(), 10);
+            assert!(h.values().all(|value| !value.is_empty()));
+            assert_eq!(h.get("x-tc-timestamp").and_then(|v| v.to_str().ok()), Some(timestamp.to_string().as_str()));
+            assert_eq!(h.get("x-tc-region").and_then(|v| v.to_str().ok()), Some("ap-guangzhou"));
+            assert_eq!(h.get("x-tc-token").and_then(|v| v.to_str().ok()), Some("a-token"));
+            let expected = authorization(
+                &credentials,
+                &SigningInput {
+                    service: "ssl",
+                    host: "ssl.intl.tencentcloudapi.com",
+                    content_type: CONTENT_TYPE_JSON,
+                    timestamp,
+                    body: b"{}",
+                },
+            );
+            assert_eq!(h.get("authorization").and_then(|v| v.to_str().ok()), expected.as_deref().ok());
+        }
     }
 
     #[test]
@@ -565,5 +719,43 @@ mod tests {
         // The oldest were dropped and are derived again when needed.
         let first = SigningInput { service: &services[0], ..vector_1() };
         assert_eq!(authorization(&kept, &first), authorization(&credentials(), &first));
+    }
+
+    /// TC3 as the reference describes it, formatted step by step.
+    fn reference_authorization(secret_id: &str, secret_key: &str, input: &SigningInput<'_>) -> String {
+        let hex = |bytes: &[u8]| const_hex::encode(Sha256::digest(bytes));
+        let canonical = format!(
+            "POST\n/\n\ncontent-type:{}\nhost:{}\n\n{SIGNED_HEADERS}\n{}",
+            input.content_type,
+            input.host,
+            hex(input.body)
+        );
+        let date = utc_date(input.timestamp).unwrap_or_default();
+        let scope = format!("{}/{}/tc3_request", String::from_utf8_lossy(&date), input.service);
+        let string_to_sign = format!("{ALGORITHM}\n{}\n{scope}\n{}", input.timestamp, hex(canonical.as_bytes()));
+        let mut mac = keyed_signing_mac(secret_key, &date, input.service);
+        mac.update(string_to_sign.as_bytes());
+        let signature = const_hex::encode(mac.finalize().into_bytes());
+        format!("{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature={signature}")
+    }
+
+    #[test]
+    fn signatures_match_the_formatted_reference_for_long_services_and_day_boundaries() {
+        let kept = credentials();
+        let long = "s".repeat(300);
+        for service in ["ssl", "a-service-name-of-sixty-three-characters-which-is-the-limit-ok", long.as_str()] {
+            for timestamp in [-1, 0, 86_399, 86_400, 1_700_000_000] {
+                let input = SigningInput { service, timestamp, ..vector_1() };
+                let expected = reference_authorization(&VECTORS.secret_id, &VECTORS.secret_key, &input);
+                let header = authorization(&kept, &input);
+                assert_eq!(header.as_ref(), Ok(&expected), "{service} at {timestamp}");
+                // Exactly as long as needed, so the header value takes the buffer as it is.
+                assert!(header.is_ok_and(|header| header.len() == header.capacity()));
+            }
+        }
+        assert_eq!(
+            authorization(&kept, &SigningInput { timestamp: 253_402_300_800, ..vector_1() }),
+            Err(TimestampOutOfRange(253_402_300_800))
+        );
     }
 }

@@ -14,7 +14,8 @@
 # (BENCHMARKS.md). Many short alternating processes see both revisions at both speeds; the minimum
 # and the lower quartile compare them at the machine's usual speed.
 #
-# Settings (environment): WORK (whole_call), RUNS (20), ITERATIONS (10000), REPEATS (5).
+# Settings (environment): WORK (whole_call), RUNS (20), ITERATIONS (10000), REPEATS (5);
+# CARGO_TARGET_DIR, when set, holds the builds instead of target/ab/target.
 # Nothing here asserts a time.
 set -euo pipefail
 
@@ -24,6 +25,7 @@ iterations=${ITERATIONS:-10000}
 repeats=${REPEATS:-5}
 root=$(git rev-parse --show-toplevel)
 out=$root/target/ab
+target=${CARGO_TARGET_DIR:-$out/target}
 [ "$#" -ge 1 ] || { echo "usage: $0 REV [REV...]" >&2; exit 2; }
 
 binaries=()
@@ -33,11 +35,14 @@ for rev in "$@"; do
     rm -rf "$dir"
     mkdir -p "$dir"
     git -C "$root" archive "$sha" | tar -x -C "$dir"
+    # `git archive` dates every file at the commit: older than another revision's build in the
+    # same target directory, which cargo would then take as fresh. Dated now, each is rebuilt.
+    find "$dir" -type f -exec touch {} +
     # The benchmark moved with the runtime into its own crate; older revisions have it in tcapi.
     package=tcapi-runtime
     [ -f "$dir/runtime/benches/compare.rs" ] || package=tcapi
     echo "== building the compare benchmark at $sha ($package)" >&2
-    executable=$(cd "$dir" && CARGO_TARGET_DIR=$out/target cargo build --profile bench -p "$package" --bench compare \
+    executable=$(cd "$dir" && CARGO_TARGET_DIR=$target cargo build --profile bench -p "$package" --bench compare \
         --message-format=json-render-diagnostics | python3 -c '
 import json, sys
 for line in sys.stdin:

@@ -46,7 +46,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.ssl.v20191205 import models, ssl_client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "..", "generated", "benches", "data")
+DATA = os.path.join(HERE, "..", "..", "runtime", "benches", "data")
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
 SECRET_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"
 HOST = "ssl.intl.tencentcloudapi.com"

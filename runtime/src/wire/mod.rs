@@ -139,7 +139,11 @@ impl DecodeCx {
     }
 
     /// Adds `segment` to the path of every correction made since `since` (they were made inside it).
+    #[inline]
     fn enter(&mut self, since: usize, segment: Segment) {
+        if since == self.corrections.len() {
+            return;
+        }
         for pending in &mut self.corrections[since..] {
             pending.segments.push(segment);
         }
@@ -147,6 +151,9 @@ impl DecodeCx {
 
     /// The corrections made, with their paths.
     pub(crate) fn take_corrections(&mut self) -> Corrections {
+        if self.corrections.is_empty() {
+            return Corrections::default();
+        }
         let corrections = std::mem::take(&mut self.corrections)
             .into_iter()
             .map(|pending| {
@@ -405,8 +412,8 @@ impl<'de, T: Wire> Visitor<'de> for StructVisitor<'_, T> {
                 continue;
             }
             let index = match fields.get(expected) {
-                Some(field) if field.name == key => expected,
-                _ => match fields.iter().position(|field| field.name == key) {
+                Some(field) if same_key(field.name, key) => expected,
+                _ => match fields.iter().position(|field| same_key(field.name, key)) {
                     Some(index) => index,
                     None => {
                         // Members the spec does not know: new ones the server added, ignored.
@@ -426,13 +433,16 @@ impl<'de, T: Wire> Visitor<'de> for StructVisitor<'_, T> {
                 Err(error) => return Err(self.cx.fail_within(Segment::Field(name), error)),
             }
         }
-        for (index, field) in fields.iter().enumerate() {
-            if field.required && !seen.contains(index) {
-                let before = self.cx.corrections.len();
-                self.cx
-                    .correct(CorrectionKind::Missing, String::new)
-                    .map_err(|error| self.cx.fail_within(Segment::Field(field.name), error))?;
-                self.cx.enter(before, Segment::Field(field.name));
+        // Nearly always every member was sent: then none can be missing.
+        if seen.count() < fields.len() {
+            for (index, field) in fields.iter().enumerate() {
+                if field.required && !seen.contains(index) {
+                    let before = self.cx.corrections.len();
+                    self.cx
+                        .correct(CorrectionKind::Missing, String::new)
+                        .map_err(|error| self.cx.fail_within(Segment::Field(field.name), error))?;
+                    self.cx.enter(before, Segment::Field(field.name));
+                }
             }
         }
         Ok(())
@@ -442,6 +452,21 @@ impl<'de, T: Wire> Visitor<'de> for StructVisitor<'_, T> {
         // `null` where the spec requires a structure: its defaults.
         self.cx.correct(CorrectionKind::Null, || "null".to_owned())
     }
+}
+
+/// Whether a member's name is `key`. Compared in place, eight bytes at a time: keys are short,
+/// and `==` on strings calls `memcmp`, a call per member of every structure decoded.
+#[inline]
+fn same_key(name: &str, key: &str) -> bool {
+    let (name, key) = (name.as_bytes(), key.as_bytes());
+    if name.len() != key.len() {
+        return false;
+    }
+    let mut names = name.chunks_exact(8);
+    let mut keys = key.chunks_exact(8);
+    let word = |chunk: &[u8]| chunk.try_into().map_or(0, u64::from_ne_bytes);
+    (&mut names).zip(&mut keys).all(|(name, key)| word(name) == word(key))
+        && names.remainder().iter().zip(keys.remainder()).all(|(name, key)| name == key)
 }
 
 /// Which members of a structure were read, to refuse duplicates and find the missing ones.
@@ -464,6 +489,16 @@ impl Seen {
             fresh
         } else {
             !std::mem::replace(&mut self.large[index], true)
+        }
+    }
+
+    /// How many members were marked.
+    #[inline]
+    fn count(&self) -> usize {
+        if self.large.is_empty() {
+            self.small.count_ones() as usize
+        } else {
+            self.large.iter().filter(|seen| **seen).count()
         }
     }
 
@@ -506,5 +541,27 @@ impl<'de> Deserialize<'de> for KeyText<'de> {
             }
         }
         deserializer.deserialize_str(KeyTextVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_compare_as_strings_do() {
+        let names: Vec<String> = (0..24).map(|len| "AbcdefghIjklmnopQrstuvwx"[..len].to_owned()).collect();
+        for name in &names {
+            for key in &names {
+                assert_eq!(same_key(name, key), name == key, "{name:?} {key:?}");
+            }
+            // Differing in one byte, at every position.
+            for position in 0..name.len() {
+                let mut key = name.clone().into_bytes();
+                key[position] = b'_';
+                let key = String::from_utf8(key).unwrap_or_default();
+                assert!(!same_key(name, &key), "{name:?} {key:?}");
+            }
+        }
     }
 }

@@ -41,7 +41,9 @@ impl<'de> Visitor<'de> for StringVisitor<'_> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
-        text.clone_into(self.slot);
+        // A copy of exactly its size: the slot holds an empty default, and `clone_into` would grow
+        // it through the reallocating path.
+        *self.slot = text.to_owned();
         Ok(())
     }
 
