@@ -103,6 +103,13 @@ fn main() {
             report(&options, "whole_call_block_on", "the same, entering the runtime for each call", samples);
         }
     }
+    if wanted("whole_call_temporary") {
+        let runtime = common::runtime();
+        let client = common::canned_client_temporary(common::SUCCESS_BODY);
+        assert!(runtime.block_on(common::whole_call(&client)), "the canned call failed");
+        let samples = time_async(&options, &runtime, || common::whole_call(&client));
+        report(&options, "whole_call_temporary", "the same, temporary keys kept by CachedCredentials", samples);
+    }
     if wanted("build_sign_serialize") {
         let credentials = common::credentials();
         let template = common::template();

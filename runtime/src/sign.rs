@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
-use http::{HeaderMap, HeaderValue, Method, Request};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
@@ -377,9 +377,13 @@ pub struct RequestTemplate {
     /// The request head: POST, the endpoint's URI, the headers with placeholders for the
     /// timestamp and the signature.
     head: http::request::Parts,
+    /// The same with a placeholder for the token after the signature's, for temporary
+    /// credentials: a token added to a copy of `head` would grow its map on every request.
+    head_with_token: http::request::Parts,
     /// SHA-256 of the canonical request's constant start (see [`canonical_prefix`]).
     canonical_prefix: Sha256,
-    /// Where in `headers` the timestamp's placeholder is; the signature's follows it.
+    /// Where in the heads' headers the timestamp's placeholder is; the signature's follows it,
+    /// then the token's.
     timestamp_slot: usize,
 }
 
@@ -406,15 +410,21 @@ impl RequestTemplate {
         let timestamp_slot = fixed.len();
         fixed.insert(headers::TIMESTAMP, HeaderValue::from_static(""));
         fixed.insert(AUTHORIZATION, HeaderValue::from_static(""));
-        let (mut head, ()) = Request::new(()).into_parts();
-        head.method = Method::POST;
-        head.uri = parts.endpoint.uri().clone();
-        head.headers = fixed;
+        let head = |headers: HeaderMap| {
+            let (mut head, ()) = Request::new(()).into_parts();
+            head.method = Method::POST;
+            head.uri = parts.endpoint.uri().clone();
+            head.headers = headers;
+            head
+        };
+        let mut with_token = fixed.clone();
+        with_token.insert(headers::TOKEN, HeaderValue::from_static(""));
         Ok(RequestTemplate {
             canonical_prefix: canonical_prefix(CONTENT_TYPE_JSON, parts.endpoint.host()),
             endpoint: parts.endpoint.clone(),
             service: parts.service,
-            head,
+            head: head(fixed),
+            head_with_token: head(with_token),
             timestamp_slot,
         })
     }
@@ -444,14 +454,8 @@ impl RequestTemplate {
         // From the `String` itself: no copy of the header value.
         let mut authorization = HeaderValue::try_from(authorization).map_err(|_| header_safe("secret id"))?;
         authorization.set_sensitive(true);
-        let token = match credentials.token() {
-            Some(token) => {
-                let mut token = HeaderValue::from_str(token.expose_secret()).map_err(|_| header_safe("token"))?;
-                token.set_sensitive(true);
-                Some(token)
-            }
-            None => None,
-        };
+        // A clone of the kept value shares its bytes.
+        let token = credentials.token_header().map_err(|_| header_safe("token"))?.cloned();
         self.request(timestamp, body, authorization, token)
     }
 
@@ -469,29 +473,31 @@ impl RequestTemplate {
         token: Option<HeaderValue>,
     ) -> Result<Request<Bytes>, SignError> {
         // The head copied as a whole rather than a default request filled field by field.
-        let mut request = Request::from_parts(self.head.clone(), body);
+        let head = if token.is_some() { &self.head_with_token } else { &self.head };
+        let mut request = Request::from_parts(head.clone(), body);
         let header_map = request.headers_mut();
         // Copied from a stack buffer in one exact allocation; `HeaderValue::from(i64)` takes two.
         let mut text = itoa::Buffer::new();
         let timestamp =
             HeaderValue::from_str(text.format(timestamp)).map_err(|_| SignError::InvalidPart("timestamp"))?;
-        // The placeholders are the template's entries at `timestamp_slot` and after it: replaced
-        // where they are, without hashing their names again.
+        // The placeholders are the head's entries from `timestamp_slot` on: replaced where they
+        // are, without hashing their names again. The map's order is not documented, so a value
+        // whose placeholder is not where it was put is inserted instead.
         let mut slots = header_map.iter_mut().skip(self.timestamp_slot);
-        match (slots.next(), slots.next()) {
-            (Some((first, timestamp_slot)), Some((second, authorization_slot)))
-                if *first == headers::TIMESTAMP && *second == AUTHORIZATION =>
-            {
-                *timestamp_slot = timestamp;
-                *authorization_slot = authorization;
+        let mut in_place = |name: &HeaderName, value: HeaderValue| match slots.next() {
+            Some((slot_name, slot)) if slot_name == name => {
+                *slot = value;
+                None
             }
-            _ => {
-                header_map.insert(headers::TIMESTAMP, timestamp);
-                header_map.insert(AUTHORIZATION, authorization);
-            }
-        }
-        if let Some(token) = token {
-            header_map.insert(headers::TOKEN, token);
+            _ => Some((name.clone(), value)),
+        };
+        let misplaced = [
+            in_place(&headers::TIMESTAMP, timestamp),
+            in_place(&AUTHORIZATION, authorization),
+            token.and_then(|token| in_place(&headers::TOKEN, token)),
+        ];
+        for (name, value) in misplaced.into_iter().flatten() {
+            header_map.insert(name, value);
         }
         Ok(request)
     }

@@ -15,6 +15,7 @@ WORKS = [
     ("whole_call", "one whole call, network replaced by a canned response"),
     ("whole_call_adapter", "  same, Python stubbed at the transport adapter"),
     ("whole_call_block_on", "  same, tcapi entering the tokio runtime for each call"),
+    ("whole_call_temporary", "  same, tcapi with temporary keys and a token, kept by CachedCredentials"),
     ("build_sign_serialize", "build + serialize + sign a request"),
     ("sign", "signing alone (body bytes -> Authorization)"),
     ("sign_key_derived", "  same, first call of the day: signing key derived"),
@@ -78,7 +79,7 @@ def main():
         rust = by.get(("rust", work))
         if rust is None and work == "whole_call_adapter":
             rust = by.get(("rust", "whole_call"))
-        if python is None and work == "whole_call_block_on":
+        if python is None and work in ("whole_call_block_on", "whole_call_temporary"):
             python = by.get(("python", "whole_call"))
         if python is None and work == "sign_key_derived":
             # The SDK derives the key for every request: its one signing time compares with both rows.

@@ -4,13 +4,14 @@
 #![allow(dead_code)]
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::{HeaderValue, Request, Response};
 use sha2::{Digest, Sha256};
 use tcapi::ssl::{CertificateOrderSubmitRequest, VerifyType};
+use tcapi_runtime::credentials::{CachedCredentials, CredentialsFuture, ProvideCredentials};
 use tcapi_runtime::sign::{self, RequestParts, RequestTemplate, SignError};
 use tcapi_runtime::{Credentials, Endpoint, HttpTransport, RateLimit, Site, TransportFuture};
 
@@ -113,8 +114,33 @@ impl HttpTransport for CannedTransport {
 
 /// An ssl client whose transport answers every call with `body`; rate limit off.
 pub fn canned_client(body: &'static str) -> tcapi::ssl::Client {
+    client_with(body, Arc::new(credentials()))
+}
+
+/// Temporary keys with a token, valid for an hour, as the CVM role, STS and web identity
+/// providers fetch them: the benchmark's stand-in for a fetch, which it makes only once.
+#[derive(Debug)]
+pub struct TemporaryKeys;
+
+impl ProvideCredentials for TemporaryKeys {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        let expiry = SystemTime::now() + Duration::from_secs(3600);
+        CredentialsFuture::ready(Ok(credentials().with_token(TOKEN).with_expiry(expiry)))
+    }
+}
+
+/// The token of [`TemporaryKeys`] (not a real one).
+pub const TOKEN: &str = "a-benchmark-session-token-of-about-the-length-sts-answers-with";
+
+/// A client as [`canned_client`] makes it, signing with temporary keys kept by
+/// [`CachedCredentials`]: the path of every call in production, after the first fetch.
+pub fn canned_client_temporary(body: &'static str) -> tcapi::ssl::Client {
+    client_with(body, Arc::new(CachedCredentials::new("benchmark", TemporaryKeys)))
+}
+
+fn client_with(body: &'static str, credentials: Arc<dyn ProvideCredentials>) -> tcapi::ssl::Client {
     let config = tcapi::Config::builder()
-        .credentials(credentials())
+        .credentials_provider(credentials)
         .rate_limit(RateLimit::Disabled)
         .transport(Arc::new(CannedTransport::new(body)))
         .build();

@@ -17,6 +17,7 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use ::http::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::sign::SigningKeys;
@@ -65,7 +66,14 @@ struct CredentialValues {
     /// The outcome of checking them as static credentials: the values never change, so they are
     /// checked on the first request rather than on every one.
     static_check: OnceLock<Result<(), CredentialsError>>,
+    /// The token as a sensitive `X-TC-Token` value (`Err`: it cannot be one), made on the first
+    /// request rather than checked and copied on every one.
+    token_header: OnceLock<Result<Option<HeaderValue>, NotHeaderSafe>>,
 }
+
+/// A value that cannot go into an HTTP header.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NotHeaderSafe;
 
 impl Credentials {
     /// Long-term credentials. Values are checked when a request is signed (see [`Credentials::validate`]).
@@ -87,6 +95,7 @@ impl Credentials {
                 expiry,
                 signing_keys: SigningKeys::default(),
                 static_check: OnceLock::new(),
+                token_header: OnceLock::new(),
             }),
         }
     }
@@ -122,6 +131,17 @@ impl Credentials {
             values.token.clone(),
             Some(expiry),
         )
+    }
+
+    /// The token's `X-TC-Token` header value, marked sensitive; `None` without a token.
+    pub(crate) fn token_header(&self) -> Result<Option<&HeaderValue>, NotHeaderSafe> {
+        let header = self.values.token_header.get_or_init(|| {
+            let Some(token) = &self.values.token else { return Ok(None) };
+            let mut header = HeaderValue::from_str(token.expose_secret()).map_err(|_| NotHeaderSafe)?;
+            header.set_sensitive(true);
+            Ok(Some(header))
+        });
+        header.as_ref().map(Option::as_ref).map_err(|error| *error)
     }
 
     /// The secret id (`AKID...`); it is not secret and appears in the `Authorization` header.
