@@ -7,7 +7,27 @@
 //!
 //! | module and feature | service | API version | actions |
 //! | --- | --- | --- | --- |
+//! | `billing` | Billing Center (`billing`) | 2018-07-09 | 65 |
+//! | `cam` | Cloud Access Management (`cam`) | 2019-01-16 | 83 |
+//! | `cbs` | Cloud Block Storage (`cbs`) | 2017-03-12 | 44 |
+//! | `cdb` | TencentDB for MySQL (`cdb`) | 2017-03-20 | 165 |
+//! | `cdn` | Content Delivery Network (`cdn`) | 2018-06-06 | 40 |
+//! | `clb` | Cloud Load Balancer (`clb`) | 2018-03-17 | 91 |
+//! | `cls` | Cloud Log Service (`cls`) | 2020-10-16 | 192 |
+//! | `cvm` | Cloud Virtual Machine (`cvm`) | 2017-03-12 | 85 |
+//! | `dnspod` | DNSPod (`dnspod`) | 2021-03-23 | 40 |
+//! | `lighthouse` | TencentCloud Lighthouse (`lighthouse`) | 2020-03-24 | 78 |
+//! | `monitor` | Tencent Cloud Observability Platform (`monitor`) | 2018-07-24 | 152 |
+//! | `redis` | TencentDB for Redis (`redis`) | 2018-04-12 | 123 |
+//! | `scf` | Serverless Cloud Function (`scf`) | 2018-04-16 | 43 |
+//! | `ses` | Simple Email Service (`ses`) | 2020-10-02 | 36 |
+//! | `sms` | Short Message Service (`sms`) | 2021-01-11 | 18 |
 //! | `ssl` | SSL Certificates (`ssl`) | 2019-12-05 | 44 |
+//! | `sts` | Security Token Service (`sts`) | 2018-08-13 | 5 |
+//! | `tag` | Tag (`tag`) | 2018-08-13 | 30 |
+//! | `teo` | EdgeOne (`teo`) | 2022-09-01 | 232 |
+//! | `tke` | Tencent Kubernetes Engine (`tke`) | 2018-05-25 | 131 |
+//! | `vpc` | Virtual Private Cloud (`vpc`) | 2017-03-12 | 309 |
 //!
 //! The runtime they call into (configuration, credentials, TC3-HMAC-SHA256 signing, transport,
 //! retries, rate limiting, decoding, errors) is the hand-written crate `tcapi-runtime`, re-exported as
@@ -25,16 +45,136 @@ pub use ::tcapi_runtime::{
 mod common_errors;
 pub use common_errors::CommonErrorCode;
 
+#[cfg(feature = "billing")]
+#[rustfmt::skip]
+pub mod billing;
+
+#[cfg(feature = "cam")]
+#[rustfmt::skip]
+pub mod cam;
+
+#[cfg(feature = "cbs")]
+#[rustfmt::skip]
+pub mod cbs;
+
+#[cfg(feature = "cdb")]
+#[rustfmt::skip]
+pub mod cdb;
+
+#[cfg(feature = "cdn")]
+#[rustfmt::skip]
+pub mod cdn;
+
+#[cfg(feature = "clb")]
+#[rustfmt::skip]
+pub mod clb;
+
+#[cfg(feature = "cls")]
+#[rustfmt::skip]
+pub mod cls;
+
+#[cfg(feature = "cvm")]
+#[rustfmt::skip]
+pub mod cvm;
+
+#[cfg(feature = "dnspod")]
+#[rustfmt::skip]
+pub mod dnspod;
+
+#[cfg(feature = "lighthouse")]
+#[rustfmt::skip]
+pub mod lighthouse;
+
+#[cfg(feature = "monitor")]
+#[rustfmt::skip]
+pub mod monitor;
+
+#[cfg(feature = "redis")]
+#[rustfmt::skip]
+pub mod redis;
+
+#[cfg(feature = "scf")]
+#[rustfmt::skip]
+pub mod scf;
+
+#[cfg(feature = "ses")]
+#[rustfmt::skip]
+pub mod ses;
+
+#[cfg(feature = "sms")]
+#[rustfmt::skip]
+pub mod sms;
+
 #[cfg(feature = "ssl")]
 #[rustfmt::skip]
 pub mod ssl;
+
+#[cfg(feature = "sts")]
+#[rustfmt::skip]
+pub mod sts;
+
+#[cfg(feature = "tag")]
+#[rustfmt::skip]
+pub mod tag;
+
+#[cfg(feature = "teo")]
+#[rustfmt::skip]
+pub mod teo;
+
+#[cfg(feature = "tke")]
+#[rustfmt::skip]
+pub mod tke;
+
+#[cfg(feature = "vpc")]
+#[rustfmt::skip]
+pub mod vpc;
 
 /// Every service of this build, its actions and examples: what the mock server answers (feature
 /// `mock`), as `MockServer::builder().services(tcapi::SERVICES)`.
 #[cfg(feature = "mock")]
 pub static SERVICES: &[(&[&::tcapi_runtime::ActionInfo], &[::tcapi_runtime::ExampleInfo])] = &[
+    #[cfg(feature = "billing")]
+    (billing::ACTIONS, billing::EXAMPLES),
+    #[cfg(feature = "cam")]
+    (cam::ACTIONS, cam::EXAMPLES),
+    #[cfg(feature = "cbs")]
+    (cbs::ACTIONS, cbs::EXAMPLES),
+    #[cfg(feature = "cdb")]
+    (cdb::ACTIONS, cdb::EXAMPLES),
+    #[cfg(feature = "cdn")]
+    (cdn::ACTIONS, cdn::EXAMPLES),
+    #[cfg(feature = "clb")]
+    (clb::ACTIONS, clb::EXAMPLES),
+    #[cfg(feature = "cls")]
+    (cls::ACTIONS, cls::EXAMPLES),
+    #[cfg(feature = "cvm")]
+    (cvm::ACTIONS, cvm::EXAMPLES),
+    #[cfg(feature = "dnspod")]
+    (dnspod::ACTIONS, dnspod::EXAMPLES),
+    #[cfg(feature = "lighthouse")]
+    (lighthouse::ACTIONS, lighthouse::EXAMPLES),
+    #[cfg(feature = "monitor")]
+    (monitor::ACTIONS, monitor::EXAMPLES),
+    #[cfg(feature = "redis")]
+    (redis::ACTIONS, redis::EXAMPLES),
+    #[cfg(feature = "scf")]
+    (scf::ACTIONS, scf::EXAMPLES),
+    #[cfg(feature = "ses")]
+    (ses::ACTIONS, ses::EXAMPLES),
+    #[cfg(feature = "sms")]
+    (sms::ACTIONS, sms::EXAMPLES),
     #[cfg(feature = "ssl")]
     (ssl::ACTIONS, ssl::EXAMPLES),
+    #[cfg(feature = "sts")]
+    (sts::ACTIONS, sts::EXAMPLES),
+    #[cfg(feature = "tag")]
+    (tag::ACTIONS, tag::EXAMPLES),
+    #[cfg(feature = "teo")]
+    (teo::ACTIONS, teo::EXAMPLES),
+    #[cfg(feature = "tke")]
+    (tke::ACTIONS, tke::EXAMPLES),
+    #[cfg(feature = "vpc")]
+    (vpc::ACTIONS, vpc::EXAMPLES),
 ];
 
 /// The README's Rust examples, compiled as doctests so that they stay true.

@@ -68,9 +68,10 @@ pub type ApplyCertificateErrorCode = ErrorCode;
 
 /// What the spec says about `ApplyCertificate`.
 pub static APPLY_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "ApplyCertificate",
-    &SERVICE,
-);
+        "ApplyCertificate",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for ApplyCertificateRequest {
     type Output = ApplyCertificateResponse;
@@ -96,6 +97,8 @@ impl Client {
     /// Applies for a free certificate.
     ///
     /// This API is used to apply for a free certificate.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn apply_certificate(&self) -> ApplyCertificateBuilder<Client> {
         ApplyCertificateBuilder::with_client(::core::clone::Clone::clone(self))
     }

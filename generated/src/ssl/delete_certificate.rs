@@ -36,9 +36,10 @@ pub type DeleteCertificateErrorCode = ErrorCode;
 
 /// What the spec says about `DeleteCertificate`.
 pub static DELETE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "DeleteCertificate",
-    &SERVICE,
-);
+        "DeleteCertificate",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for DeleteCertificateRequest {
     type Output = DeleteCertificateResponse;
@@ -64,6 +65,8 @@ impl Client {
     /// Deletes a certificate.
     ///
     /// This API is used to delete a certificate.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn delete_certificate(&self) -> DeleteCertificateBuilder<Client> {
         DeleteCertificateBuilder::with_client(::core::clone::Clone::clone(self))
     }

@@ -243,9 +243,10 @@ pub type DescribeCertificateErrorCode = ErrorCode;
 
 /// What the spec says about `DescribeCertificate`.
 pub static DESCRIBE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "DescribeCertificate",
-    &SERVICE,
-);
+        "DescribeCertificate",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for DescribeCertificateRequest {
     type Output = DescribeCertificateResponse;
@@ -271,6 +272,8 @@ impl Client {
     /// Gets certificate information.
     ///
     /// This API is used to get certificate information.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn describe_certificate(&self) -> DescribeCertificateBuilder<Client> {
         DescribeCertificateBuilder::with_client(::core::clone::Clone::clone(self))
     }

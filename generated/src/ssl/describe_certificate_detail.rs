@@ -262,9 +262,10 @@ pub type DescribeCertificateDetailErrorCode = ErrorCode;
 
 /// What the spec says about `DescribeCertificateDetail`.
 pub static DESCRIBE_CERTIFICATE_DETAIL_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "DescribeCertificateDetail",
-    &SERVICE,
-);
+        "DescribeCertificateDetail",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for DescribeCertificateDetailRequest {
     type Output = DescribeCertificateDetailResponse;
@@ -290,6 +291,8 @@ impl Client {
     /// Gets certificate details.
     ///
     /// This API is used to get certificate details.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn describe_certificate_detail(
         &self,
     ) -> DescribeCertificateDetailBuilder<Client> {

@@ -65,9 +65,10 @@ pub type DescribeCertificatesErrorCode = ErrorCode;
 
 /// What the spec says about `DescribeCertificates`.
 pub static DESCRIBE_CERTIFICATES_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "DescribeCertificates",
-    &SERVICE,
-);
+        "DescribeCertificates",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for DescribeCertificatesRequest {
     type Output = DescribeCertificatesResponse;
@@ -132,6 +133,8 @@ impl Client {
     /// Gets the certificate list.
     ///
     /// This API is used to get the certificate list.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn describe_certificates(&self) -> DescribeCertificatesBuilder<Client> {
         DescribeCertificatesBuilder::with_client(::core::clone::Clone::clone(self))
     }

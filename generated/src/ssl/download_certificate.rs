@@ -35,9 +35,10 @@ pub type DownloadCertificateErrorCode = ErrorCode;
 
 /// What the spec says about `DownloadCertificate`.
 pub static DOWNLOAD_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "DownloadCertificate",
-    &SERVICE,
-);
+        "DownloadCertificate",
+        &SERVICE,
+    )
+    .rate_limit(20u32);
 
 impl ::tcapi_runtime::Action for DownloadCertificateRequest {
     type Output = DownloadCertificateResponse;
@@ -63,6 +64,8 @@ impl Client {
     /// Downloads a certificate.
     ///
     /// This API is used to download a certificate.
+    ///
+    /// At most 20 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn download_certificate(&self) -> DownloadCertificateBuilder<Client> {
         DownloadCertificateBuilder::with_client(::core::clone::Clone::clone(self))
     }

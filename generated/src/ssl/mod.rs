@@ -13,9 +13,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = tcapi::ssl::Client::new(tcapi::Config::from_env()?);
 //! let response = client
-//!     .apply_certificate()
-//!     .dv_auth_method(tcapi::ssl::DvAuthMethod::DnsAuto)
-//!     .domain_name("DomainName")
+//!     .describe_certificates()
 //!     .send()
 //!     .await?;
 //! println!("{response:?}");

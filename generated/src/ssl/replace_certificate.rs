@@ -51,9 +51,10 @@ pub type ReplaceCertificateErrorCode = ErrorCode;
 
 /// What the spec says about `ReplaceCertificate`.
 pub static REPLACE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "ReplaceCertificate",
-    &SERVICE,
-);
+        "ReplaceCertificate",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for ReplaceCertificateRequest {
     type Output = ReplaceCertificateResponse;
@@ -79,6 +80,8 @@ impl Client {
     /// Reissues a certificate.
     ///
     /// This API is used to reissue a certificate. Note that if you have applied for a free certificate, only an RSA-2048 certificate will be reissued, and the certificate can be reissued only once.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn replace_certificate(&self) -> ReplaceCertificateBuilder<Client> {
         ReplaceCertificateBuilder::with_client(::core::clone::Clone::clone(self))
     }

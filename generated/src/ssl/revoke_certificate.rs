@@ -33,9 +33,10 @@ pub type RevokeCertificateErrorCode = ErrorCode;
 
 /// What the spec says about `RevokeCertificate`.
 pub static REVOKE_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "RevokeCertificate",
-    &SERVICE,
-);
+        "RevokeCertificate",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for RevokeCertificateRequest {
     type Output = RevokeCertificateResponse;
@@ -61,6 +62,8 @@ impl Client {
     /// Revoke a certificate.
     ///
     /// This API is used to revoke certificate.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn revoke_certificate(&self) -> RevokeCertificateBuilder<Client> {
         RevokeCertificateBuilder::with_client(::core::clone::Clone::clone(self))
     }

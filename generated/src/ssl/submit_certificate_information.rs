@@ -87,9 +87,10 @@ pub type SubmitCertificateInformationErrorCode = ErrorCode;
 
 /// What the spec says about `SubmitCertificateInformation`.
 pub static SUBMIT_CERTIFICATE_INFORMATION_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "SubmitCertificateInformation",
-    &SERVICE,
-);
+        "SubmitCertificateInformation",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for SubmitCertificateInformationRequest {
     type Output = SubmitCertificateInformationResponse;
@@ -115,6 +116,8 @@ impl Client {
     /// Submits payment certificate materials.
     ///
     /// Submit documentation for paid certificates; This API does not maintain new features, and you can use the new API to submit documentation. \[CertificateInfoSubmit\](<https://intl.cloud.tencent.com/document/product/400/116033?from_cn_redirect=1>).
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn submit_certificate_information(
         &self,
     ) -> SubmitCertificateInformationBuilder<Client> {

@@ -48,9 +48,10 @@ pub type UploadCertificateErrorCode = ErrorCode;
 
 /// What the spec says about `UploadCertificate`.
 pub static UPLOAD_CERTIFICATE_INFO: ::tcapi_runtime::ActionInfo = ::tcapi_runtime::ActionInfo::new(
-    "UploadCertificate",
-    &SERVICE,
-);
+        "UploadCertificate",
+        &SERVICE,
+    )
+    .rate_limit(10u32);
 
 impl ::tcapi_runtime::Action for UploadCertificateRequest {
     type Output = UploadCertificateResponse;
@@ -76,6 +77,8 @@ impl Client {
     /// Uploads a certificate.
     ///
     /// This API is used to upload a certificate.
+    ///
+    /// At most 10 requests per second: the client paces calls to this limit unless configured otherwise.
     pub fn upload_certificate(&self) -> UploadCertificateBuilder<Client> {
         UploadCertificateBuilder::with_client(::core::clone::Clone::clone(self))
     }
