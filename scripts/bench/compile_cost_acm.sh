@@ -129,7 +129,11 @@ for service in ${features//,/ }; do
     tcapi_ops=$((tcapi_ops + from_spec))
 done
 acm_lines=$(find "$acm_src" -name '*.rs' -exec cat {} + | wc -l)
-tcapi_lines=$(find "$root/generated/src" -name '*.rs' ! -name tests.rs -exec cat {} + | wc -l)
+# The crate's own files and the modules of the features built, as the build compiles them.
+tcapi_dirs=()
+for service in ${features//,/ }; do tcapi_dirs+=("$root/generated/src/$service"); done
+tcapi_lines=$( (find "$root/generated/src" -maxdepth 1 -name '*.rs'; find "${tcapi_dirs[@]}" -name '*.rs' ! -name tests.rs) |
+    xargs cat | wc -l)
 note "aws-sdk-acm $acm_version: $acm_ops operations, $acm_lines lines of Rust; tcapi ($features): $tcapi_ops actions, $tcapi_lines lines (without the generated tests)"
 
 # --- warm the dependencies ----------------------------------------------------------------------
