@@ -599,24 +599,28 @@ mod tests {
         assert!(vector("describe_instances").body.contains(r"\u672a"));
     }
 
-    fn signed_vector_1(credentials: &Credentials) -> Request<Bytes> {
+    /// `use_parts` on the parts of a CertificateOrderSubmit to the international ssl host.
+    fn with_ssl_parts<R>(region: Option<&str>, use_parts: impl FnOnce(&RequestParts<'_>) -> R) -> R {
         let endpoint = match Endpoint::parse("https://ssl.intl.tencentcloudapi.com") {
             Ok(endpoint) => endpoint,
             Err(error) => panic!("{error}"),
         };
-        let parts = RequestParts {
+        use_parts(&RequestParts {
             endpoint: &endpoint,
             service: "ssl",
             action: "CertificateOrderSubmit",
             version: "2019-12-05",
-            region: None,
+            region,
             language: "en-US",
-        };
+        })
+    }
+
+    fn signed_vector_1(credentials: &Credentials) -> Request<Bytes> {
         let vector = vector("certificate_order_submit");
-        match signed_request(credentials, &parts, vector.timestamp, Bytes::from(vector.body.clone())) {
-            Ok(request) => request,
-            Err(error) => panic!("signing failed: {error}"),
-        }
+        let signed = with_ssl_parts(None, |parts| {
+            signed_request(credentials, parts, vector.timestamp, Bytes::from(vector.body.clone()))
+        });
+        signed.unwrap_or_else(|error| panic!("signing failed: {error}"))
     }
 
     #[test]
@@ -642,22 +646,8 @@ mod tests {
 
     #[test]
     fn every_header_is_sent_once_with_a_region_and_a_token() {
-        let endpoint = match Endpoint::parse("https://ssl.intl.tencentcloudapi.com") {
-            Ok(endpoint) => endpoint,
-            Err(error) => panic!("{error}"),
-        };
-        let parts = RequestParts {
-            endpoint: &endpoint,
-            service: "ssl",
-            action: "CertificateOrderSubmit",
-            version: "2019-12-05",
-            region: Some("ap-guangzhou"),
-            language: "en-US",
-        };
-        let template = match RequestTemplate::new(&parts) {
-            Ok(template) => template,
-            Err(error) => panic!("{error}"),
-        };
+        let template =
+            with_ssl_parts(Some("ap-guangzhou"), RequestTemplate::new).unwrap_or_else(|error| panic!("{error}"));
         let credentials = credentials().with_token("a-token");
         for timestamp in [1_700_000_000, 1_700_000_001] {
             let request = match template.signed(&credentials, timestamp, Bytes::from_static(b"{}")) {
