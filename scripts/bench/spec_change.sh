@@ -101,7 +101,8 @@ for round in $(seq "$rounds"); do
     for mode in "${modes[@]}"; do timed noop "$mode" "$round" ""; done
 
     before=$(snapshot)
-    sed -i "/^  CertificateOrderSubmit:\$/,/^    doc:/ s/^\\(    doc: .*\\)\\.\$/\\1, edited $round./" "$spec"
+    # A plain one-line `doc:`, with or without a final period.
+    sed -i "/^  CertificateOrderSubmit:\$/,/^    doc:/ s/^\\(    doc: [^|>].*[^.]\\)\\.\\{0,1\\}\$/\\1, edited $round./" "$spec"
     grep -q "^    doc: .*, edited $round\\.\$" "$spec" || die "the spec edit of round $round did not apply"
     load=$(cut -d' ' -f1 /proc/loadavg)
     secs=$({ time cargo --offline xtask codegen >"$logs/codegen-$round.log" 2>&1; } 2>&1) ||
