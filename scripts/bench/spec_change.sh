@@ -10,7 +10,8 @@
 # 1. before the edit: `cargo check`, `cargo build` and `cargo build --release` of `-p tcapi`,
 #    which must compile nothing (the no-op times);
 # 2. the edit: a word appended to the `doc:` of CertificateOrderSubmit in
-#    specs/services/ssl.yaml, then `cargo xtask codegen` (timed), and the generated files it
+#    specs/curation/ssl.yaml (the curated doc wins over the imported one, and is what a person
+#    edits), then `cargo xtask codegen` (timed), and the generated files it
 #    changed;
 # 3. after the edit: the same three builds; from their `-v` output, the crates cargo compiled,
 #    which must be `tcapi` and nothing else (the script stops otherwise), and the number of
@@ -52,6 +53,8 @@ git -C "$root" archive "$sha" | tar -x -C "$src"
 cd "$src"
 export CARGO_TARGET_DIR=$target
 spec=specs/services/ssl.yaml
+# What a person edits: the curation, whose doc wins over the machine spec's.
+curation=specs/curation/ssl.yaml
 
 if ! cargo fetch --offline --locked -q 2>/dev/null; then
     note "fetching the dependencies (network, once)"
@@ -102,8 +105,8 @@ for round in $(seq "$rounds"); do
 
     before=$(snapshot)
     # A plain one-line `doc:`, with or without a final period.
-    sed -i "/^  CertificateOrderSubmit:\$/,/^    doc:/ s/^\\(    doc: [^|>].*[^.]\\)\\.\\{0,1\\}\$/\\1, edited $round./" "$spec"
-    grep -q "^    doc: .*, edited $round\\.\$" "$spec" || die "the spec edit of round $round did not apply"
+    sed -i "/^  CertificateOrderSubmit:\$/,/^    doc:/ s/^\\(    doc: [^|>].*[^.]\\)\\.\\{0,1\\}\$/\\1, edited $round./" "$curation"
+    grep -q "^    doc: .*, edited $round\\.\$" "$curation" || die "the spec edit of round $round did not apply"
     load=$(cut -d' ' -f1 /proc/loadavg)
     secs=$({ time cargo --offline xtask codegen >"$logs/codegen-$round.log" 2>&1; } 2>&1) ||
         die "cargo xtask codegen failed: see $logs/codegen-$round.log"
@@ -140,7 +143,7 @@ def cell(phase, mode, table=times):
     return f"{statistics.median(t):.1f} s ({', '.join(f'{x:.1f}' for x in t)})"
 files = sorted({name for line in open(changed) for name in line.split(":", 1)[1].split()})
 print(f"`tcapi` at {sha} (ssl, {actions} actions), `-j {jobs}`, median of {rounds} rounds (every round in brackets). "
-      f"The edit: one word appended to CertificateOrderSubmit's `doc:` in specs/services/ssl.yaml; "
+      f"The edit: one word appended to CertificateOrderSubmit's `doc:` in specs/curation/ssl.yaml; "
       f"`cargo xtask codegen` {cell('codegen', '-')} rewrote {', '.join(files)}.")
 print()
 print("| build of `-p tcapi` | before the edit (no-op) | after the edit: wall | after the edit: CPU "
