@@ -244,6 +244,8 @@ fn wire_impls(name: &Ident, members: &[Member<'_>], corrections: Option<&Ident>)
                 #runtime::wire::decode_struct(slot, deserializer, cx)
             }
 
+            const NESTED: bool = true;
+
             fn check(
                 &self,
                 path: &mut ::std::vec::Vec<#runtime::wire::PathSegment>,

@@ -92,6 +92,11 @@ pub trait WireValue: Default + Serialize {
         false
     }
 
+    /// Whether the value can hold a structure, whose members [`WireValue::check`] checks:
+    /// `false` lets a structure's check skip the member altogether, path and all, at compile time
+    /// (the checks of leaf members were half of a service's generated machine code).
+    const NESTED: bool = false;
+
     /// Checks the required members of the structures this value holds.
     fn check(&self, _path: &mut Vec<Segment>) -> Result<(), BuildError> {
         Ok(())
@@ -266,17 +271,28 @@ pub fn encode_token<M: SerializeMap>(
 /// Fails when a required member is unset. Called by `#[derive(Wire)]`.
 pub fn check_present<T: WireValue>(value: &T, name: &'static str, path: &mut Vec<Segment>) -> Result<(), BuildError> {
     if value.is_absent() {
-        path.push(Segment::Field(name));
-        let mut parameter = String::new();
-        let _ = write_path(&path.iter().rev().copied().collect::<Vec<_>>(), &mut parameter);
-        path.pop();
-        return Err(BuildError::MissingParameter { parameter });
+        return Err(missing_parameter(name, path));
     }
     check_nested(value, name, path)
 }
 
+/// The error for the required member `name` of the structure at `path`: out of line, so that
+/// each structure's check holds only a call to it.
+#[cold]
+#[inline(never)]
+fn missing_parameter(name: &'static str, path: &[Segment]) -> BuildError {
+    let mut segments: Vec<Segment> = path.iter().rev().copied().collect();
+    segments.insert(0, Segment::Field(name));
+    let mut parameter = String::new();
+    let _ = write_path(&segments, &mut parameter);
+    BuildError::MissingParameter { parameter }
+}
+
 /// Checks the required members of the structures `value` holds. Called by `#[derive(Wire)]`.
 pub fn check_nested<T: WireValue>(value: &T, name: &'static str, path: &mut Vec<Segment>) -> Result<(), BuildError> {
+    if !T::NESTED {
+        return Ok(());
+    }
     path.push(Segment::Field(name));
     let result = value.check(path);
     path.pop();

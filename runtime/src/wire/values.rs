@@ -435,6 +435,8 @@ impl<T: WireValue> WireValue for Option<T> {
         self.is_none()
     }
 
+    const NESTED: bool = T::NESTED;
+
     fn check(&self, path: &mut Vec<Segment>) -> Result<(), BuildError> {
         self.as_ref().map_or(Ok(()), |value| value.check(path))
     }
@@ -512,6 +514,8 @@ impl<T: WireValue> WireValue for Vec<T> {
         deserializer.deserialize_any(ListVisitor { slot, cx })
     }
 
+    const NESTED: bool = T::NESTED;
+
     fn check(&self, path: &mut Vec<Segment>) -> Result<(), BuildError> {
         for (index, value) in self.iter().enumerate() {
             path.push(Segment::Index(index));
@@ -531,6 +535,8 @@ impl<T: WireValue> WireValue for Box<T> {
     ) -> Result<(), D::Error> {
         T::decode_into(slot, deserializer, cx)
     }
+
+    const NESTED: bool = T::NESTED;
 
     fn check(&self, path: &mut Vec<Segment>) -> Result<(), BuildError> {
         (**self).check(path)
