@@ -155,9 +155,7 @@ impl Client {
     /// every correction is an error instead.
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, Error<A::ErrorCode>> {
         let body = encode(request)?;
-        let mut output = Output::<A>::new(self.inner.config.strict_decoding);
-        let result = self.inner.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
-        output.finish(result)
+        self.inner.send_encoded::<A>(body).await
     }
 }
 
@@ -169,14 +167,10 @@ impl Client {
         built: Result<(C, A), BuildError>,
     ) -> Result<A::Output, Error<A::ErrorCode>> {
         let (client, request) = built?;
-        // What [`Client::send`] does, written out rather than awaited: the request is dropped once
-        // encoded, and the future holds one layer less.
+        // Dropped once encoded: the future need not keep it across the call.
         let body = encode(&request)?;
         drop(request);
-        let inner = &client.as_ref().inner;
-        let mut output = Output::<A>::new(inner.config.strict_decoding);
-        let result = inner.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
-        output.finish(result)
+        client.as_ref().inner.send_encoded::<A>(body).await
     }
 
     /// The send path of every call, typed or not: `decode_output` reads a 200 body into the
@@ -341,6 +335,13 @@ impl Future for Exchange<'_> {
 }
 
 impl Inner {
+    /// A typed call of `A` with its encoded `body`: the shared call, decoding into `A`'s output.
+    async fn send_encoded<A: Action>(&self, body: Bytes) -> Result<A::Output, Error<A::ErrorCode>> {
+        let mut output = Output::<A>::new(self.config.strict_decoding);
+        let result = self.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
+        output.finish(result)
+    }
+
     /// Pace, resolve credentials, sign, send, classify, retry: the send path of every call.
     ///
     /// One future for the whole call, holding only what must outlive a wait: every step between
