@@ -91,7 +91,8 @@ fn the_example_with_mock_prints_the_response_json_and_exits_0() {
     assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
     let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(printed["OrderId"], "SO8zRv29");
-    // An action of a service this build does not have: an empty success.
+    // Another service: its documented example, or an empty success in a build without it; a
+    // RequestId either way.
     let args = [
         "--service",
         "cvm",
