@@ -223,6 +223,9 @@ fn wire_impls(name: &Ident, members: &[Member<'_>], corrections: Option<&Ident>)
                 ::core::result::Result::Ok(())
             }
 
+            // Inline: compiled only where a `build()` calls it, so the checks of the many
+            // structures no request holds (responses and what they contain) cost nothing.
+            #[inline]
             #[allow(unused_variables)]
             fn check_fields(
                 &self,
@@ -246,6 +249,7 @@ fn wire_impls(name: &Ident, members: &[Member<'_>], corrections: Option<&Ident>)
 
             const NESTED: bool = true;
 
+            #[inline]
             fn check(
                 &self,
                 path: &mut ::std::vec::Vec<#runtime::wire::PathSegment>,
