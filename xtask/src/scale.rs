@@ -244,6 +244,8 @@ fn generate(root: &Path, dir: &Path, report: &mut ScaleReport) -> Result<Vec<tcg
             .to_str()
             .ok_or_else(|| ScaleError::Layout(format!("{} is not UTF-8", runtime.display())))?
             .to_owned(),
+        // Each batch's tests build that batch's services, not all 160.
+        every_service_in_tests: false,
     };
     loop {
         match tcgen::generate_with(&common, &services, &layout) {

@@ -4,6 +4,7 @@
 
 use toml_edit::{Array, DocumentMut, Item, Table, value};
 
+use super::Layout;
 use crate::ir::Service;
 
 /// The manifest template.
@@ -35,11 +36,11 @@ pub fn reserved_features() -> Vec<String> {
     reserved
 }
 
-/// The manifest of the generated crate for `services`; `runtime_path` is where it finds the runtime
-/// crate (the scale run's scratch crate names it by absolute path). The header goes first.
+/// The manifest of the generated crate for `services`, laid out as `layout` says (where it finds
+/// the runtime crate, whether its tests build every service). The header goes first.
 pub fn manifest<'a>(
     services: impl IntoIterator<Item = &'a Service>,
-    runtime_path: &str,
+    layout: &Layout,
     header: &str,
 ) -> Result<String, String> {
     let mut document = template()?;
@@ -62,13 +63,15 @@ pub fn manifest<'a>(
         .and_then(|table| table.get_mut("features"))
         .and_then(Item::as_array_mut)
         .ok_or("the manifest template's dev-dependency on tcapi has no `features` list")?;
-    for module in &modules {
-        self_features.push(*module);
+    if layout.every_service_in_tests {
+        for module in &modules {
+            self_features.push(*module);
+        }
     }
     for section in ["dependencies", "dev-dependencies"] {
         let runtime = table(&mut document, &[section])?.get_mut("tcapi-runtime").and_then(Item::as_table_like_mut);
         if let Some(runtime) = runtime {
-            runtime.insert("path", value(runtime_path));
+            runtime.insert("path", value(layout.runtime_path.as_str()));
         }
     }
     // An example of a service without a spec is left out: it could not build, and a manifest

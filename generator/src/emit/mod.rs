@@ -36,11 +36,19 @@ pub struct Layout {
     pub crate_dir: String,
     /// Where its manifest finds the runtime crate, relative to the crate's directory or absolute.
     pub runtime_path: String,
+    /// Whether the crate's own tests build every service: its dev-dependency on itself names every
+    /// service feature, so `cargo test --workspace` compiles them all. The scale run, which tests a
+    /// batch of services at a time, turns it off (it would make every batch build all of them).
+    pub every_service_in_tests: bool,
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { crate_dir: CRATE_DIR.to_owned(), runtime_path: manifest::DEFAULT_RUNTIME_PATH.to_owned() }
+        Layout {
+            crate_dir: CRATE_DIR.to_owned(),
+            runtime_path: manifest::DEFAULT_RUNTIME_PATH.to_owned(),
+            every_service_in_tests: true,
+        }
     }
 }
 
@@ -83,7 +91,7 @@ pub fn emit(krate: &Crate, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitEr
             path: format!("{dir}/Cargo.toml"),
             contents: manifest::manifest(
                 &krate.services,
-                &layout.runtime_path,
+                layout,
                 &format!("# {HEADER_TEXT}\n# Template: generator/templates/tcapi.toml\n\n"),
             )
             .map_err(EmitError)?,
