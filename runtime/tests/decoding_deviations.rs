@@ -132,6 +132,8 @@ fn deviations() -> Vec<(String, &'static str, CorrectionKind, Check)> {
         (with("Total", Some(json!(2.0))), "Response.Total", CorrectionKind::IntegerFromFloat, |r| r.total == 2),
         // Booleans sent as strings or numbers.
         (with("Enabled", Some(json!("false"))), "Response.Enabled", CorrectionKind::BoolFromString, |r| !r.enabled),
+        (with("Enabled", Some(json!("True"))), "Response.Enabled", CorrectionKind::BoolFromString, |r| r.enabled),
+        (with("Enabled", Some(json!("FALSE"))), "Response.Enabled", CorrectionKind::BoolFromString, |r| !r.enabled),
         (with("Enabled", Some(json!(1))), "Response.Enabled", CorrectionKind::BoolFromNumber, |r| r.enabled),
         (with("SwitchedOn", Some(json!(true))), "Response.SwitchedOn", CorrectionKind::IntegerBoolFromBool, |r| {
             r.switched_on
@@ -148,6 +150,7 @@ fn lossy() -> Vec<(String, &'static str)> {
         (with("Ratio", Some(json!("eight"))), r#"Response.Ratio: "eight" cannot be read as a number"#),
         (with("Total", Some(json!(-1))), "Response.Total: -1 cannot be read as a uint64"),
         (with("Enabled", Some(json!(2))), "Response.Enabled: 2 cannot be read as a boolean"),
+        (with("Enabled", Some(json!("yes"))), r#"Response.Enabled: "yes" cannot be read as a boolean"#),
         (with("Inner", Some(json!({"Name": "i", "Size": "x".repeat(10_000)}))), "Response.Inner.Size: \"xxxxxxxx"),
         (with("Tags", Some(json!("a"))), "Response.Tags: invalid type: string \"a\", expected a list"),
     ]

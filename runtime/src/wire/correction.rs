@@ -39,7 +39,7 @@ pub enum CorrectionKind {
     StringFromNumber,
     /// An integer member was sent as an integral float (`2.0`): it holds the integer.
     IntegerFromFloat,
-    /// A boolean was sent as `"true"`/`"false"` or `"0"`/`"1"`.
+    /// A boolean was sent as `"true"`/`"false"` (in any letter case) or `"0"`/`"1"`.
     BoolFromString,
     /// A boolean was sent as the number `0` or `1`.
     BoolFromNumber,

@@ -8,7 +8,7 @@
 //!   false, an empty list, the enum's `Unknown`, a structure's defaults) — smithy-rs calls this
 //!   "client error correction";
 //! - lossless deviations are read as meant: numbers sent as strings (`"23"`, `"1.5"`), numbers sent
-//!   for strings, integral floats (`2.0`) for integers, `"true"`/`"false"`/`0`/`1` for booleans;
+//!   for strings, integral floats (`2.0`) for integers, `"true"`/`"false"` (any case)/`0`/`1` for booleans;
 //! - anything lossy (`8.5` or `2^70` for an integer, `"eight"` for a number) is an error naming the
 //!   member's path (`Response.Status`) with a short excerpt of the value.
 //!

@@ -298,10 +298,13 @@ impl<'de> Visitor<'de> for BoolVisitor<'_> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
-        let flag = match text {
-            "true" | "1" => true,
-            "false" | "0" => false,
-            _ => return Err(refuse(&excerpt_str(text), "a boolean (true, false, 0 or 1)")),
+        // Any letter case: servers also send `"True"` and `"TRUE"`, which mean nothing else.
+        let flag = if text == "1" || text.eq_ignore_ascii_case("true") {
+            true
+        } else if text == "0" || text.eq_ignore_ascii_case("false") {
+            false
+        } else {
+            return Err(refuse(&excerpt_str(text), "a boolean (true, false, 0 or 1)"));
         };
         self.cx.correct(CorrectionKind::BoolFromString, || excerpt_str(text))?;
         *self.slot = flag;
