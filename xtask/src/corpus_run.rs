@@ -62,6 +62,9 @@ pub fn run(crate_dir: &Path, target: &Path, features: &str, log: &Path) -> std::
 fn parse(output: &str, modules: &mut BTreeMap<String, ModuleDecoding>) {
     let mut failing_of: Option<String> = None;
     for line in output.lines() {
+        // With `--nocapture` a test's output follows its `test <name> ... ` on the same line.
+        let line =
+            line.strip_prefix("test ").and_then(|rest| rest.split_once(" ... ")).map_or(line, |(_, after)| after);
         if let Some(rest) = line.strip_prefix("corpus ")
             && let Some((module, summary)) = rest.split_once(": ")
         {
@@ -121,7 +124,8 @@ failing, not listed (fix the decoder or the spec, or list them with why):
   RunInstances \"Example 2\": Response.InstanceIdSet: invalid type
 listed, but decoding now (remove them from the list):
 
-corpus ssl: 46 success examples, 46 decode (0 corrected), 0 fail; Go's semantics would fail 0; 0 error examples, 0 examples of actions the spec lacks
+test ssl::tests::published_example_responses_decode_forgivingly ... corpus ssl: 46 success examples, 46 decode (0 corrected), 0 fail; Go's semantics would fail 0; 0 error examples, 0 examples of actions the spec lacks
+ok
 ";
         let mut modules = BTreeMap::new();
         parse(output, &mut modules);
