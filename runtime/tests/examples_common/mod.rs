@@ -1,5 +1,7 @@
 //! Runs the examples as a user does: a real process, its exit code, its stdout and stderr. Each
-//! binary is built once by `cargo build --example` (a no-op when `cargo test` already built it).
+//! binary is built once by `cargo build --workspace --example` (a no-op when `cargo test
+//! --workspace` already built it: `--workspace` resolves the features of shared dependencies as
+//! that run does, where `-p tcapi` would turn on fewer and rebuild tokio, serde and all above them).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -22,7 +24,7 @@ fn example_binary(name: &str) -> PathBuf {
         .or_insert_with(|| {
             let mut command = Command::new(env!("CARGO"));
             command
-                .args(["build", "-p", "tcapi", "--features", "mock", "--example", name])
+                .args(["build", "--workspace", "--features", "tcapi/mock", "--example", name])
                 .args(["--message-format", "json-render-diagnostics"])
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .stderr(Stdio::inherit());
