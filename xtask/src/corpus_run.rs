@@ -45,7 +45,8 @@ pub fn run(crate_dir: &Path, target: &Path, features: &str, log: &Path) -> std::
         .args(["--", "published_example_responses", "--nocapture", "--test-threads", "1"])
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target)
-        // Debug info costs the test build time and memory (160 versions are 1.2M lines); the figure needs none.
+        // Debug info costs the test build time and memory (160 versions are 1.2M lines); the
+        // figure needs none.
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .output()?;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -64,9 +64,7 @@ pub fn manifest<'a>(
         .and_then(Item::as_array_mut)
         .ok_or("the manifest template's dev-dependency on tcapi has no `features` list")?;
     if layout.every_service_in_tests {
-        for module in &modules {
-            self_features.push(*module);
-        }
+        self_features.extend(modules.iter().copied());
     }
     for section in ["dependencies", "dev-dependencies"] {
         let runtime = table(&mut document, &[section])?.get_mut("tcapi-runtime").and_then(Item::as_table_like_mut);
