@@ -153,9 +153,17 @@ impl Client {
     /// [`wire`]); each correction is logged as a `tracing` warning and kept in the
     /// output's `corrections`. With [`ConfigBuilder::strict_decoding`](crate::ConfigBuilder::strict_decoding)
     /// every correction is an error instead.
-    pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, Error<A::ErrorCode>> {
-        let body = encode(request)?;
-        self.inner.send_encoded::<A>(body).await
+    pub fn send<'a, A: Action>(
+        &'a self,
+        request: &A,
+    ) -> impl Future<Output = Result<A::Output, Error<A::ErrorCode>>> + use<'a, A> {
+        typed_call::<&Client, A>(encode(request).map(|body| (self, body)))
+    }
+}
+
+impl AsRef<Client> for Client {
+    fn as_ref(&self) -> &Client {
+        self
     }
 }
 
@@ -163,14 +171,12 @@ impl Client {
     /// `send()` of a generated builder: the request it built, or why it could not, sent with its
     /// client. Generic here rather than an `async fn` in every builder, so the generated crate
     /// type-checks one call per action instead of one future per action.
-    pub async fn send_built<C: AsRef<Client>, A: Action>(
+    pub fn send_built<C: AsRef<Client>, A: Action>(
         built: Result<(C, A), BuildError>,
-    ) -> Result<A::Output, Error<A::ErrorCode>> {
-        let (client, request) = built?;
-        // Dropped once encoded: the future need not keep it across the call.
-        let body = encode(&request)?;
-        drop(request);
-        client.as_ref().inner.send_encoded::<A>(body).await
+    ) -> impl Future<Output = Result<A::Output, Error<A::ErrorCode>>> {
+        // Encoded before the future is made: it need not keep the request.
+        let encoded = built.map_err(Error::Build).and_then(|(client, request)| Ok((client, encode(&request)?)));
+        typed_call::<C, A>(encoded)
     }
 
     /// The send path of every call, typed or not: `decode_output` reads a 200 body into the
@@ -183,6 +189,21 @@ impl Client {
         decode_output: &mut DecodeOutput<'_>,
     ) -> Result<(), Error<UntypedCode>> {
         self.inner.call(info, body, retryable, decode_output).await
+    }
+}
+
+/// A typed call of `A` with its encoded body, by `client`: the shared call, decoding into `A`'s
+/// output. The one future of a call besides the shared call's own: each level of `async` around
+/// it would copy the whole call's state once more when it starts.
+fn typed_call<C: AsRef<Client>, A: Action>(
+    encoded: Result<(C, Bytes), Error<A::ErrorCode>>,
+) -> impl Future<Output = Result<A::Output, Error<A::ErrorCode>>> {
+    async move {
+        let (client, body) = encoded?;
+        let inner = &client.as_ref().inner;
+        let mut output = Output::<A>::new(inner.config.strict_decoding);
+        let result = inner.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
+        output.finish(result)
     }
 }
 
@@ -201,29 +222,42 @@ fn retryable_code<A: Action>(code: &str) -> bool {
     A::ErrorCode::from_code(code).is_retryable()
 }
 
-/// The output of a typed call, kept by its decoder: the value, its corrections and, when there
-/// are corrections, the RequestId they are reported with.
+/// The output of a typed call, decoded in place: the value, its corrections and, when there are
+/// corrections, the RequestId they are reported with. Kept as fields rather than an `Option` of
+/// them, which would move the whole output once more when set.
 struct Output<A: Action> {
     strict: bool,
-    decoded: Option<(A::Output, Corrections, Option<String>)>,
+    decoded: bool,
+    value: A::Output,
+    corrections: Corrections,
+    request_id: Option<String>,
 }
 
 impl<A: Action> Output<A> {
     fn new(strict: bool) -> Self {
-        Output { strict, decoded: None }
+        Output {
+            strict,
+            decoded: false,
+            value: A::Output::default(),
+            corrections: Corrections::default(),
+            request_id: None,
+        }
     }
 
     fn decode(&mut self, body: &[u8]) -> Result<(), NotOutput> {
-        let (value, corrections) = decode::success_output::<A::Output>(body, self.strict)?;
+        self.corrections = decode::success_output_into(&mut self.value, body, self.strict)?;
         // A second pass for the RequestId, only for the rare response that needed a correction.
-        let request_id = if corrections.is_empty() { None } else { decode::request_id(body) };
-        self.decoded = Some((value, corrections, request_id));
+        if !self.corrections.is_empty() {
+            self.request_id = decode::request_id(body);
+        }
+        self.decoded = true;
         Ok(())
     }
 
     fn finish(self, result: Result<(), Error<UntypedCode>>) -> Result<A::Output, Error<A::ErrorCode>> {
-        match (result, self.decoded) {
-            (Ok(()), Some((mut value, corrections, request_id))) => {
+        match result {
+            Ok(()) if self.decoded => {
+                let Output { mut value, corrections, request_id, .. } = self;
                 if !corrections.is_empty() {
                     report_corrections(A::INFO, &corrections, request_id.as_deref().unwrap_or_default());
                     if let Some(slot) = value.corrections_mut() {
@@ -232,9 +266,9 @@ impl<A: Action> Output<A> {
                 }
                 Ok(value)
             }
-            (Err(error), _) => Err(error.retype()),
+            Err(error) => Err(error.retype()),
             // `call` succeeds only after the decoder kept an output.
-            (Ok(()), None) => {
+            Ok(()) => {
                 Err(Error::Decode { message: "no output was decoded".into(), excerpt: String::new(), request_id: None })
             }
         }
@@ -335,13 +369,6 @@ impl Future for Exchange<'_> {
 }
 
 impl Inner {
-    /// A typed call of `A` with its encoded `body`: the shared call, decoding into `A`'s output.
-    async fn send_encoded<A: Action>(&self, body: Bytes) -> Result<A::Output, Error<A::ErrorCode>> {
-        let mut output = Output::<A>::new(self.config.strict_decoding);
-        let result = self.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
-        output.finish(result)
-    }
-
     /// Pace, resolve credentials, sign, send, classify, retry: the send path of every call.
     ///
     /// One future for the whole call, holding only what must outlive a wait: every step between
