@@ -301,6 +301,7 @@ struct Spans<'a> {
 
 impl<'a> Spans<'a> {
     /// Runs `step` inside the spans, as `Instrumented` would.
+    #[inline]
     fn run<R>(self, step: impl FnOnce() -> R) -> R {
         let _call = self.call.enter();
         let _attempt = self.attempt.map(Span::enter);
