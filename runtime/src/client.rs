@@ -195,16 +195,14 @@ impl Client {
 /// A typed call of `A` with its encoded body, by `client`: the shared call, decoding into `A`'s
 /// output. The one future of a call besides the shared call's own: each level of `async` around
 /// it would copy the whole call's state once more when it starts.
-fn typed_call<C: AsRef<Client>, A: Action>(
+async fn typed_call<C: AsRef<Client>, A: Action>(
     encoded: Result<(C, Bytes), Error<A::ErrorCode>>,
-) -> impl Future<Output = Result<A::Output, Error<A::ErrorCode>>> {
-    async move {
-        let (client, body) = encoded?;
-        let inner = &client.as_ref().inner;
-        let mut output = Output::<A>::new(inner.config.strict_decoding);
-        let result = inner.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
-        output.finish(result)
-    }
+) -> Result<A::Output, Error<A::ErrorCode>> {
+    let (client, body) = encoded?;
+    let inner = &client.as_ref().inner;
+    let mut output = Output::<A>::new(inner.config.strict_decoding);
+    let result = inner.call(A::INFO, body, retryable_code::<A>, &mut |body| output.decode(body)).await;
+    output.finish(result)
 }
 
 /// The JSON body of `request`, its idempotency token filled in when unset.

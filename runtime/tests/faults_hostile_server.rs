@@ -410,6 +410,12 @@ async fn invalid_utf8_is_a_decode_error_with_replacement_characters_in_the_excer
     assert!(message.starts_with("Response.OrderId: invalid unicode code point"), "{message}");
     assert!(excerpt.contains("SO\u{fffd}\u{fffd}"), "{excerpt}");
 
+    // JSON is UTF-8: a bad byte in a member the output skips is named too.
+    let body = b"{\"Response\":{\"Extra\":[\"\xc3\"],\"OrderId\":\"SO\",\"Status\":8,\"IsAudited\":true,\"RequestId\":\"r-1\"}}";
+    let (result, _) = through_mock(ok_json(&body[..])).await;
+    let (message, _, _) = decode_error(result);
+    assert!(message.starts_with("Response.Extra[0]: invalid unicode code point"), "{message}");
+
     // Binary garbage, control characters included, stays one printable line.
     let garbage: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
     let (result, _) = through_mock(ok_json(garbage)).await;
