@@ -205,11 +205,6 @@ pub(crate) fn not_the_envelope() -> NotOutput {
 ///
 /// The output never sees `Response.Error`: a non-null one stops the pass. A success is then read
 /// once; everything else (a service error, a broken body) goes to [`probe`].
-///
-/// The body is checked to be UTF-8 once, as a whole: read from a `&[u8]`, serde_json checks every
-/// string it parses again (a fifth of the decoding of a small success). JSON is UTF-8 (RFC 8259),
-/// so a body that is not is refused, even where the bytes are in a member the output skips; the
-/// error names the member that holds the first bad byte.
 pub(crate) fn success_output<T: Wire>(body: &[u8], strict: bool) -> Result<(T, Corrections), NotOutput> {
     let mut output = T::default();
     let corrections = success_output_into(&mut output, body, strict)?;
@@ -218,7 +213,16 @@ pub(crate) fn success_output<T: Wire>(body: &[u8], strict: bool) -> Result<(T, C
 
 /// [`success_output`] into `output`, which holds its type's default; on an error it holds what was
 /// read before it.
-pub(crate) fn success_output_into<T: Wire>(output: &mut T, body: &[u8], strict: bool) -> Result<Corrections, NotOutput> {
+///
+/// The body is checked to be UTF-8 once, as a whole: read from a `&[u8]`, serde_json checks every
+/// string it parses again (a fifth of the decoding of a small success). JSON is UTF-8 (RFC 8259),
+/// so a body that is not is refused, even where the bytes are in a member the output skips; the
+/// error names the member that holds the first bad byte.
+pub(crate) fn success_output_into<T: Wire>(
+    output: &mut T,
+    body: &[u8],
+    strict: bool,
+) -> Result<Corrections, NotOutput> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(not_utf8(body));
     };
