@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::action::ErrorCode;
 use crate::error::{Error, ServiceError, excerpt, one_line};
-use crate::wire::{self, Corrections, DecodeCx, Wire};
+use crate::wire::{self, Corrections, DecodeCx, PathStep, Wire, write_steps};
 
 /// What the first pass learned about a 200 body.
 #[derive(Debug, PartialEq, Eq)]
@@ -251,17 +251,12 @@ fn not_utf8(body: &[u8]) -> NotOutput {
         // Not reached: a byte that is not UTF-8 is either in a string or breaks the syntax.
         Ok(()) => return NotOutput::Invalid { error: de::Error::custom("the body is not UTF-8"), path: String::new() },
     };
+    let steps = segments.iter().map(|segment| match segment {
+        TextSegment::Key(key) => PathStep::Field(key),
+        TextSegment::Index(index) => PathStep::Index(*index),
+    });
     let mut path = String::new();
-    for segment in &segments {
-        match segment {
-            TextSegment::Key(key) if path.is_empty() => path.push_str(key),
-            TextSegment::Key(key) => {
-                path.push('.');
-                path.push_str(key);
-            }
-            TextSegment::Index(index) => path.push_str(&format!("[{index}]")),
-        }
-    }
+    let _ = write_steps(steps, &mut path);
     NotOutput::Invalid { error, path }
 }
 

@@ -15,11 +15,29 @@ pub enum Segment {
 /// Writes `Response.Certificates[3].Status` from segments kept innermost first (each level adds its
 /// own segment on the way out, so the happy path never builds a path).
 pub(crate) fn write_path(segments_innermost_first: &[Segment], f: &mut impl fmt::Write) -> fmt::Result {
-    for (position, segment) in segments_innermost_first.iter().rev().enumerate() {
-        match segment {
-            Segment::Field(name) if position == 0 => f.write_str(name)?,
-            Segment::Field(name) => write!(f, ".{name}")?,
-            Segment::Index(index) => write!(f, "[{index}]")?,
+    let steps = segments_innermost_first.iter().rev().map(|segment| match *segment {
+        Segment::Field(name) => PathStep::Field(name),
+        Segment::Index(index) => PathStep::Index(index),
+    });
+    write_steps(steps, f)
+}
+
+/// A step of a path as [`write_steps`] writes it, with a key of any lifetime (one read from a body).
+pub(crate) enum PathStep<'a> {
+    Field(&'a str),
+    Index(usize),
+}
+
+/// Writes `Response.Certificates[3].Status` from its steps, outermost first.
+pub(crate) fn write_steps<'a>(
+    outermost_first: impl IntoIterator<Item = PathStep<'a>>,
+    f: &mut impl fmt::Write,
+) -> fmt::Result {
+    for (position, step) in outermost_first.into_iter().enumerate() {
+        match step {
+            PathStep::Field(name) if position == 0 => f.write_str(name)?,
+            PathStep::Field(name) => write!(f, ".{name}")?,
+            PathStep::Index(index) => write!(f, "[{index}]")?,
         }
     }
     Ok(())

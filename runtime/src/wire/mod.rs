@@ -27,7 +27,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use correction::Segment as PathSegment;
 pub use correction::{Correction, CorrectionKind, Corrections};
-pub(crate) use correction::{Segment, write_path};
+pub(crate) use correction::{PathStep, Segment, write_path, write_steps};
 pub use enums::{Enumeration, decode_integer_enum, decode_string_enum};
 pub use values::IntBool;
 
