@@ -4,7 +4,7 @@
 //! not part of the signature. Signatures are checked by [`crate::verify`], written apart from this
 //! code so that the mock server is a second opinion on it.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{PoisonError, RwLock};
 
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
@@ -179,7 +179,7 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// with the texts that name the key in a signature, so they are not formatted again either.
 #[derive(Default)]
 pub(crate) struct SigningKeys {
-    entries: Mutex<Vec<SigningKey>>,
+    entries: RwLock<Vec<SigningKey>>,
 }
 
 struct SigningKey {
@@ -222,10 +222,21 @@ impl SigningKeys {
         use_key: impl FnOnce(&SigningKey) -> R,
     ) -> Option<R> {
         let day = timestamp.div_euclid(SECONDS_PER_DAY);
-        // Nothing in here panics, but a poisoned lock must not stop signing: the entries stay valid.
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(entry) = entries.iter().find(|entry| entry.day == day && *entry.service == *service) {
-            return Some(use_key(entry));
+        let kept =
+            |entries: &[SigningKey]| entries.iter().position(|entry| entry.day == day && *entry.service == *service);
+        // Read-locked: signatures made at once on other threads with the same credentials do not
+        // wait for each other. Nothing in here panics, but a poisoned lock must not stop signing:
+        // the entries stay valid.
+        {
+            let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(index) = kept(&entries) {
+                return Some(use_key(&entries[index]));
+            }
+        }
+        let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        // Another thread may have derived it meanwhile.
+        if let Some(index) = kept(&entries) {
+            return Some(use_key(&entries[index]));
         }
         let date = utc_date(timestamp)?;
         let secret_key = credentials.secret_key().expose_secret();
@@ -242,7 +253,7 @@ impl SigningKeys {
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.entries.read().unwrap_or_else(PoisonError::into_inner).len()
     }
 }
 
