@@ -728,6 +728,30 @@ mod tests {
         assert_eq!(authorization(&kept, &first), authorization(&credentials(), &first));
     }
 
+    #[test]
+    fn threads_signing_with_shared_credentials_derive_each_key_once_and_agree() {
+        let shared = credentials();
+        let services = ["ssl", "cvm", "vpc", "cam"];
+        let signatures: Vec<Vec<_>> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..200)
+                            .map(|n| authorization(&shared, &SigningInput { service: services[n % 4], ..vector_1() }))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|thread| thread.join().unwrap_or_default()).collect()
+        });
+        let expected: Vec<_> = (0..200)
+            .map(|n| authorization(&credentials(), &SigningInput { service: services[n % 4], ..vector_1() }))
+            .collect();
+        assert!(signatures.iter().all(|signed| *signed == expected));
+        // Threads that missed the same key at once derived it once between them.
+        assert_eq!(shared.signing_keys().len(), services.len());
+    }
+
     /// TC3 as the reference describes it, formatted step by step.
     fn reference_authorization(secret_id: &str, secret_key: &str, input: &SigningInput<'_>) -> String {
         let hex = |bytes: &[u8]| const_hex::encode(Sha256::digest(bytes));
