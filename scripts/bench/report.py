@@ -17,6 +17,7 @@ WORKS = [
     ("whole_call_block_on", "  same, tcapi entering the tokio runtime for each call"),
     ("whole_call_temporary", "  same, tcapi with temporary keys and a token, kept by CachedCredentials"),
     ("build_sign_serialize", "build + serialize + sign a request"),
+    ("request_head", "the request head from the kept template, then dropped (http::Request, 8 headers)"),
     ("sign", "signing alone (body bytes -> Authorization)"),
     ("sign_key_derived", "  same, first call of the day: signing key derived"),
     ("decode_success", "decode a success response"),
