@@ -4,11 +4,14 @@
 #   scripts/bench/compare.sh
 #
 # 1. creates target/bench-venv (python3 -m venv) and installs the pinned SDK from PyPI;
-# 2. builds runtime/benches/{compare,loopback}.rs with the bench (release) profile;
+# 2. builds runtime/benches/{compare,loopback}.rs with the bench profile (whole-program LTO, one
+#    codegen unit: how a service is built for production, Cargo.toml) and `compare` once more with
+#    the release profile (what `cargo build --release` gives without those settings);
 # 3. times the same work on the same inputs with the same iterations on both sides, in ROUNDS
 #    alternating rounds (a fresh process per side and round): one whole
-#    call with the network replaced by a canned response, build + sign + serialize, signing alone,
-#    decoding a success and an error response (and, Rust only, the crypto floor);
+#    call with the network replaced by a canned response (tcapi's with both profiles), build + sign +
+#    serialize, signing alone, decoding a success and an error response (and, Rust only, the
+#    request head and the crypto floor);
 # 4. starts the mock server (release build, it verifies every signature) and drives it with
 #    the same number of requests and concurrency from tcapi and from the SDK (a thread pool);
 # 5. prints one table with both sides and the ratios, and the issue-6 targets as measured.
@@ -58,11 +61,15 @@ python_sdk() {
     env -i PATH="$PATH" HOME="$HOME" LANG=C.UTF-8 "$VENV/bin/python" "$ROOT/scripts/bench/python_sdk.py" "$@"
 }
 
-# 2. Ours, release.
+# 2. Ours: the bench profile, and `compare` with the release profile for a second whole-call row.
 echo "== building runtime/benches/{compare,loopback}.rs (bench profile)" >&2
 cargo build --profile bench -p tcapi-runtime --bench compare --bench loopback \
     --message-format=json-render-diagnostics >"$OUT/build.jsonl"
+echo "== building runtime/benches/compare.rs (release profile)" >&2
+cargo build --release -p tcapi-runtime --bench compare \
+    --message-format=json-render-diagnostics >"$OUT/build-release.jsonl"
 executable() {
+    local build=${2:-$OUT/build.jsonl}
     python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
@@ -70,10 +77,11 @@ for line in open(sys.argv[1]):
     if message.get("reason") == "compiler-artifact" and message["target"]["name"] == sys.argv[2] \
             and message.get("executable"):
         print(message["executable"])
-' "$OUT/build.jsonl" "$1" | tail -n 1
+' "$build" "$1" | tail -n 1
 }
 COMPARE=$(executable compare)
 LOOPBACK=$(executable loopback)
+COMPARE_RELEASE=$(executable compare "$OUT/build-release.jsonl")
 
 # 3. The same work on both sides, in alternating rounds: on a shared virtual machine a whole
 #    process can run markedly slower than the next one, so one process per side is not enough.
@@ -83,6 +91,9 @@ for round in $(seq 1 "$ROUNDS"); do
     python_sdk micro --iterations "$ITERATIONS" --repeats "$REPEATS" >>"$OUT/micro.jsonl"
     echo "== round $round of $ROUNDS: tcapi ($ITERATIONS iterations x $REPEATS repeats)" >&2
     "$COMPARE" --iterations "$ITERATIONS" --repeats "$REPEATS" >>"$OUT/micro.jsonl"
+    echo "== round $round of $ROUNDS: tcapi, release profile (the whole call)" >&2
+    "$COMPARE_RELEASE" --only whole_call --iterations "$ITERATIONS" --repeats "$REPEATS" |
+        sed 's/"work": "whole_call"/"work": "whole_call_release_profile"/' >>"$OUT/micro.jsonl"
 done
 
 # 4. Loopback, against one mock server.
