@@ -14,7 +14,7 @@
 #    request head and the crypto floor);
 # 4. starts the mock server (release build, it verifies every signature) and drives it with
 #    the same number of requests and concurrency from tcapi and from the SDK (a thread pool);
-# 5. prints one table with both sides and the ratios, and the issue-6 targets as measured.
+# 5. prints one table with both sides and the ratios, and the targets of issues 6 and 12 as measured.
 #
 # Settings (environment): ITERATIONS (20000), REPEATS (5), ROUNDS (3), REQUESTS (10000),
 # CONCURRENCY (8), WARMUP (500). The raw JSON lines are kept in target/bench-compare/.
