@@ -32,7 +32,7 @@ fn request_path(c: &mut Criterion) {
         b.iter(|| common::build_sign_serialize(black_box(&credentials), &template))
     });
 
-    let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
+    let body = common::request_body();
     let timestamp = common::now();
     c.bench_function("authorization", |b| {
         b.iter(|| common::authorization(black_box(&credentials), black_box(&body), timestamp))

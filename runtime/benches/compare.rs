@@ -21,10 +21,12 @@ struct Options {
     iterations: u32,
     repeats: u32,
     only: Option<String>,
+    /// Appended to every work's name: the same work from another build (`_release_profile`).
+    name_suffix: String,
 }
 
 fn options() -> Options {
-    let mut options = Options { iterations: 20_000, repeats: 5, only: None };
+    let mut options = Options { iterations: 20_000, repeats: 5, only: None, name_suffix: String::new() };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().unwrap_or_else(|| panic!("{name} needs a value"));
@@ -32,9 +34,10 @@ fn options() -> Options {
             "--iterations" => options.iterations = value("--iterations").parse().expect("--iterations N"),
             "--repeats" => options.repeats = value("--repeats").parse().expect("--repeats N"),
             "--only" => options.only = Some(value("--only")),
+            "--name-suffix" => options.name_suffix = value("--name-suffix"),
             // `cargo bench` passes `--bench`; anything else is a mistake.
             "--bench" => {}
-            other => panic!("unknown argument {other:?} (--iterations N --repeats N --only WORK)"),
+            other => panic!("unknown argument {other:?} (--iterations N --repeats N --only WORK --name-suffix S)"),
         }
     }
     options
@@ -79,8 +82,9 @@ fn report(options: &Options, work: &str, description: &str, mut samples: Vec<f64
     samples.sort_by(f64::total_cmp);
     let median = samples[samples.len() / 2];
     let min = samples[0];
+    let suffix = &options.name_suffix;
     println!(
-        "{{\"side\": \"rust\", \"work\": \"{work}\", \"median_ns\": {median:.1}, \"min_ns\": {min:.1}, \
+        "{{\"side\": \"rust\", \"work\": \"{work}{suffix}\", \"median_ns\": {median:.1}, \"min_ns\": {min:.1}, \
          \"iterations\": {}, \"repeats\": {}, \"description\": \"{description}\"}}",
         options.iterations, options.repeats
     );
@@ -121,20 +125,20 @@ fn main() {
         // copied (URI and 8 headers) with the body and the timestamp put in, then dropped, as a
         // transport drops it after sending.
         let template = common::template();
-        let body = bytes::Bytes::from(serde_json::to_vec(&common::build_request()).unwrap_or_default());
+        let body = bytes::Bytes::from(common::request_body());
         let timestamp = common::now();
         let samples = time(&options, || black_box(&template).unsigned(timestamp, body.clone()).map(drop));
         report(&options, "request_head", "RequestTemplate::unsigned, the request dropped", samples);
     }
     if wanted("sign") {
         let credentials = common::credentials();
-        let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
+        let body = common::request_body();
         let timestamp = common::now();
         let samples = time(&options, || common::authorization(black_box(&credentials), black_box(&body), timestamp));
         report(&options, "sign", "sign::authorization from the body bytes", samples);
     }
     if wanted("sign_key_derived") {
-        let body = serde_json::to_vec(&common::build_request()).unwrap_or_default();
+        let body = common::request_body();
         let timestamp = common::now();
         let samples = time(&options, || {
             // New credentials every time: nothing derived is kept, as on the first call of a day.

@@ -99,7 +99,7 @@ def main():
         print()
         first = rust or python
         print(
-            "Loopback against the mock server (release), %d requests, concurrency %d, rate limit off"
+            "Loopback against the mock server (bench profile), %d requests, concurrency %d, rate limit off"
             % (first["requests"], first["concurrency"])
         )
         print()

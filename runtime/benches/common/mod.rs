@@ -76,6 +76,11 @@ pub fn build_request() -> CertificateOrderSubmitRequest {
     }
 }
 
+/// The JSON body of [`build_request`], as the client serializes it.
+pub fn request_body() -> Vec<u8> {
+    serde_json::to_vec(&build_request()).unwrap_or_default()
+}
+
 /// Builder, `serde_json::to_vec`, then a signed `http::Request` over exactly those bytes: what the
 /// client does before handing a request to its transport. The template is made beforehand, as the
 /// client keeps it after the action's first call.
@@ -184,7 +189,7 @@ pub struct FloorInput {
 impl FloorInput {
     /// The values for the benchmark's request signed at `timestamp` (2023-11-14 for 1700000000).
     pub fn new(timestamp: i64) -> Self {
-        let body = serde_json::to_vec(&build_request()).unwrap_or_default();
+        let body = request_body();
         let body_hash = const_hex::encode(Sha256::digest(&body));
         let canonical_request =
             format!("POST\n/\n\ncontent-type:application/json\nhost:{HOST}\n\ncontent-type;host\n{body_hash}");
